@@ -1,0 +1,187 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nivaran/nivaran/internal/auth"
+	"github.com/nivaran/nivaran/internal/model"
+	"github.com/nivaran/nivaran/internal/refno"
+	"github.com/nivaran/nivaran/internal/store"
+	"github.com/nivaran/nivaran/internal/workflow"
+)
+
+// actor turns a principal into the workflow's actor.
+func actor(p *auth.Principal) workflow.Actor {
+	return workflow.Actor{UserID: p.User.ID, Name: p.User.Name, Roles: p.User.Roles, Posts: p.Posts, Mobile: p.User.Mobile}
+}
+
+// saveResult writes a workflow result: the complaint (conditionally on the
+// version it was loaded at), its events and its outbox messages, all in tx.
+func (s *Service) saveResult(ctx context.Context, tx *store.Tx, res workflow.Result, district *int64, now time.Time) error {
+	c := &res.Complaint
+	if c.ID == 0 {
+		if err := tx.InsertComplaint(ctx, c, district); err != nil {
+			return err
+		}
+	} else if err := tx.UpdateComplaint(ctx, c, district, now); err != nil {
+		return err
+	}
+	for i := range res.Events {
+		res.Events[i].ComplaintID = c.ID
+	}
+	if err := tx.InsertEvents(ctx, c.ID, res.Events); err != nil {
+		return err
+	}
+	for _, m := range res.Messages {
+		if err := s.queue(ctx, tx, c, m, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// queue writes one message to the outbox: it resolves a post to the mobile of
+// whoever holds it now and adds the names the templates need, in the
+// message's language. A message to a vacant post is kept, marked failed with
+// the reason, so that an admin sees it.
+func (s *Service) queue(ctx context.Context, tx *store.Tx, c *model.Complaint, m model.Message, now time.Time) error {
+	row := store.OutboxRow{Template: m.Template, Language: m.Language, DedupeKey: m.DedupeKey, NextAt: now, CreatedAt: now,
+		Vars: map[string]string{}}
+	for k, v := range m.Vars {
+		row.Vars[k] = v
+	}
+	if c != nil && c.ID != 0 {
+		id := c.ID
+		row.ComplaintID = &id
+		if err := s.fillNames(ctx, tx, c, row.Language, row.Vars); err != nil {
+			return err
+		}
+	}
+	switch {
+	case m.To.Mobile != "":
+		row.Mobile = m.To.Mobile
+	case m.To.PostID != 0:
+		post := m.To.PostID
+		row.PostID = &post
+		o, err := tx.Holder(ctx, post)
+		switch {
+		case err == nil:
+			row.Mobile = o.Mobile
+		case errors.Is(err, store.ErrNotFound):
+			row.Status, row.LastError = store.OutboxFailed, "post vacant"
+		default:
+			return err
+		}
+	}
+	_, err := tx.InsertOutbox(ctx, row)
+	return err
+}
+
+// fillNames adds the department, category, place and link variables.
+func (s *Service) fillNames(ctx context.Context, tx *store.Tx, c *model.Complaint, lang string, vars map[string]string) error {
+	cat, err := s.category(ctx, c.CategoryID)
+	if err != nil {
+		return err
+	}
+	dept, err := tx.Department(ctx, c.DepartmentID)
+	if err != nil {
+		return err
+	}
+	area, err := tx.Area(ctx, c.AreaID)
+	if err != nil {
+		return err
+	}
+	pick := func(en, hi string) string {
+		if lang == "en" {
+			return en
+		}
+		return hi
+	}
+	setIfEmpty(vars, "category", pick(cat.NameEn, cat.NameHi))
+	setIfEmpty(vars, "department", pick(dept.NameEn, dept.NameHi))
+	setIfEmpty(vars, "place", pick(area.NameEn, area.NameHi))
+	if s.cfg.PublicURL != "" {
+		setIfEmpty(vars, "link", s.cfg.PublicURL+"/c/"+c.Ref)
+	}
+	return nil
+}
+
+func setIfEmpty(m map[string]string, k, v string) {
+	if _, ok := m[k]; !ok {
+		m[k] = v
+	}
+}
+
+// act runs one officer/agent action on the complaint ref: load, check the
+// principal may see it (404 otherwise), decide, save — retried when another
+// request changed the complaint meanwhile.
+func (s *Service) act(ctx context.Context, p *auth.Principal, ref string,
+	decide func(tx *store.Tx, c model.Complaint, now time.Time) (workflow.Result, error)) (store.ComplaintRow, error) {
+	if p == nil {
+		return store.ComplaintRow{}, ErrUnauthorized
+	}
+	ref, err := checkRef(ref)
+	if err != nil {
+		return store.ComplaintRow{}, err
+	}
+	for attempt := 0; ; attempt++ {
+		err = s.st.Tx(ctx, func(tx *store.Tx) error {
+			c, err := tx.ComplaintByRef(ctx, ref)
+			if err != nil {
+				return err
+			}
+			if ok, err := s.canSee(ctx, tx, p, c); err != nil {
+				return err
+			} else if !ok {
+				return errNotYours
+			}
+			now := s.clock.Now()
+			res, err := decide(tx, c, now)
+			if err != nil {
+				return err
+			}
+			return s.saveResult(ctx, tx, res, nil, now)
+		})
+		if !errors.Is(err, store.ErrConflict) || attempt == 2 {
+			break
+		}
+	}
+	if err != nil {
+		return store.ComplaintRow{}, err
+	}
+	return s.st.ComplaintRowByRef(ctx, ref)
+}
+
+// checkRef validates a reference number's form and check digit.
+func checkRef(ref string) (string, error) {
+	ref = refno.Normalize(ref)
+	if err := refno.Check(ref); err != nil {
+		return "", fmt.Errorf("service: reference %q: %w", ref, ErrBadReference)
+	}
+	return ref, nil
+}
+
+type areaQuerier interface {
+	Within(ctx context.Context, area, root int64) (bool, error)
+}
+
+// canSee applies the one scope rule (auth.Principal.CanSeeComplaint).
+func (s *Service) canSee(ctx context.Context, q areaQuerier, p *auth.Principal, c model.Complaint) (bool, error) {
+	var marked int64
+	if c.MarkedPostID != nil {
+		marked = *c.MarkedPostID
+	}
+	var werr error
+	ok := p.CanSeeComplaint(auth.ComplaintScope{AccountablePostID: c.AccountablePostID, MarkedPostID: marked,
+		Mobile: c.Complainant.Mobile, InArea: func(root int64) bool {
+			in, err := q.Within(ctx, c.AreaID, root)
+			if err != nil {
+				werr = err
+			}
+			return in
+		}})
+	return ok, werr
+}

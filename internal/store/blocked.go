@@ -1,0 +1,141 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Block is a blocked mobile number.
+type Block struct {
+	Mobile string
+	Reason string
+	Since  time.Time
+	Until  *time.Time
+	ByID   int64
+	ByName string
+}
+
+// ActiveBlock returns the block on mobile in force at now, or ErrNotFound.
+func (c *conn) ActiveBlock(ctx context.Context, mobile string, now time.Time) (Block, error) {
+	var b Block
+	var since int64
+	var until, by sql.NullInt64
+	err := c.q.QueryRowContext(ctx, `SELECT b.mobile, b.reason, b.since, b.until, b.by_user_id, COALESCE(u.name, '')
+		FROM blocked_numbers b LEFT JOIN users u ON u.id = b.by_user_id
+		WHERE b.mobile = $1 AND b.unblocked_at IS NULL AND (b.until IS NULL OR b.until > $2)`, mobile, ms(now)).
+		Scan(&b.Mobile, &b.Reason, &since, &until, &by, &b.ByName)
+	if err != nil {
+		return b, notFound(err, "block on "+mobile)
+	}
+	b.Since, b.Until, b.ByID = fromMS(since), fromNullMS(until), by.Int64
+	return b, nil
+}
+
+// Blocks lists numbers blocked now, newest first, after the keyset cursor.
+func (c *conn) Blocks(ctx context.Context, now time.Time, beforeID int64, limit int) ([]Block, int64, error) {
+	if beforeID == 0 {
+		beforeID = 1 << 62
+	}
+	rows, err := c.q.QueryContext(ctx, `SELECT b.id, b.mobile, b.reason, b.since, b.until, b.by_user_id, COALESCE(u.name, '')
+		FROM blocked_numbers b LEFT JOIN users u ON u.id = b.by_user_id
+		WHERE b.unblocked_at IS NULL AND (b.until IS NULL OR b.until > $1) AND b.id < $2 ORDER BY b.id DESC LIMIT $3`, ms(now), beforeID, limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: blocked numbers: %w", err)
+	}
+	defer rows.Close()
+	var out []Block
+	var last int64
+	for rows.Next() {
+		var b Block
+		var since int64
+		var until, by sql.NullInt64
+		if err := rows.Scan(&last, &b.Mobile, &b.Reason, &since, &until, &by, &b.ByName); err != nil {
+			return nil, 0, err
+		}
+		b.Since, b.Until, b.ByID = fromMS(since), fromNullMS(until), by.Int64
+		out = append(out, b)
+	}
+	return out, last, rows.Err()
+}
+
+// InsertBlock blocks a number; ErrConflict when it is blocked already.
+func (tx *Tx) InsertBlock(ctx context.Context, b Block) error {
+	// An expired block still holds the unique slot: close it first.
+	if _, err := tx.q.ExecContext(ctx, `UPDATE blocked_numbers SET unblocked_at = until, unblock_reason = 'expired'
+		WHERE mobile = $1 AND unblocked_at IS NULL AND until IS NOT NULL AND until <= $2`, b.Mobile, ms(b.Since)); err != nil {
+		return fmt.Errorf("store: block: %w", err)
+	}
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO blocked_numbers (mobile, reason, by_user_id, since, until) VALUES ($1, $2, $3, $4, $5)`,
+		b.Mobile, b.Reason, idArg(&b.ByID), ms(b.Since), msPtr(b.Until))
+	if err != nil {
+		if isUniqueViolation(err) {
+			return fmt.Errorf("store: block %s: %w", b.Mobile, ErrConflict)
+		}
+		return fmt.Errorf("store: block: %w", err)
+	}
+	return nil
+}
+
+// Unblock lifts the block on mobile, keeping its history.
+func (tx *Tx) Unblock(ctx context.Context, mobile string, by int64, reason string, now time.Time) error {
+	res, err := tx.q.ExecContext(ctx, `UPDATE blocked_numbers SET unblocked_at = $1, unblocked_by = $2, unblock_reason = $3
+		WHERE mobile = $4 AND unblocked_at IS NULL`, ms(now), by, reason, mobile)
+	if err != nil {
+		return fmt.Errorf("store: unblock: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: unblock %s: %w", mobile, ErrNotFound)
+	}
+	return nil
+}
+
+// IdempotentResult is what a creating request answered the first time.
+type IdempotentResult struct {
+	RequestHash string
+	Status      int
+	Body        string
+}
+
+// Idempotent returns the stored result of (user, key), or ErrNotFound.
+func (c *conn) Idempotent(ctx context.Context, user int64, key string) (IdempotentResult, error) {
+	var r IdempotentResult
+	err := c.q.QueryRowContext(ctx, `SELECT request_hash, status_code, body FROM idempotency_keys WHERE user_id = $1 AND key = $2`, user, key).
+		Scan(&r.RequestHash, &r.Status, &r.Body)
+	if err != nil {
+		return r, notFound(err, "idempotency key")
+	}
+	return r, nil
+}
+
+// SaveIdempotent records a result; ErrConflict when the key is taken.
+func (tx *Tx) SaveIdempotent(ctx context.Context, user int64, key string, r IdempotentResult, now time.Time) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash, status_code, body, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, user, key, r.RequestHash, r.Status, r.Body, ms(now))
+	if err != nil {
+		if isUniqueViolation(err) {
+			return fmt.Errorf("store: idempotency key: %w", ErrConflict)
+		}
+		return fmt.Errorf("store: idempotency key: %w", err)
+	}
+	return nil
+}
+
+// NextRefSeq draws the next reference-number sequence value: a PostgreSQL
+// sequence (never rolled back, shared by all nodes) or, on SQLite, a counter
+// row under the single writer.
+func (tx *Tx) NextRefSeq(ctx context.Context) (int64, error) {
+	var n int64
+	var err error
+	if tx.dialect == Postgres {
+		err = tx.q.QueryRowContext(ctx, `SELECT nextval('complaint_ref_seq')`).Scan(&n)
+	} else {
+		err = tx.q.QueryRowContext(ctx, `INSERT INTO counters (name, value) VALUES ('complaint_ref', 1)
+			ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`).Scan(&n)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: next reference: %w", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,269 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nivaran/nivaran/internal/model"
+)
+
+const complaintCols = `c.id, c.ref, c.channel, c.name, c.mobile, c.address, c.language, c.category_id, c.department_id,
+	c.area_id, c.description, c.status, c.closure_reason, c.level, c.accountable_post_id, c.marked_post_id, c.due_at,
+	c.registered_at, c.closed_at, c.reported_at, c.reopen_count, c.feedback_attempts, c.return_count, c.special_closure,
+	c.special_closure_code, c.report_hashes, c.verification_sample, c.overdue_at_top, c.updated_at, c.version, c.registered_by`
+
+func scanComplaint(sc interface{ Scan(...any) error }) (model.Complaint, error) {
+	var c model.Complaint
+	var closure sql.NullString
+	var acc, marked, closed, reported, regBy sql.NullInt64
+	var due, registered, updated int64
+	var hashes string
+	err := sc.Scan(&c.ID, &c.Ref, &c.Channel, &c.Complainant.Name, &c.Complainant.Mobile, &c.Complainant.Address,
+		&c.Complainant.Language, &c.CategoryID, &c.DepartmentID, &c.AreaID, &c.Description, &c.Status, &closure, &c.Level,
+		&acc, &marked, &due, &registered, &closed, &reported, &c.ReopenCount, &c.FeedbackAttempts, &c.ReturnCount,
+		&c.SpecialClosure, &c.SpecialClosureCode, &hashes, &c.VerificationSample, &c.OverdueAtTop, &updated, &c.Version, &regBy)
+	if err != nil {
+		return c, err
+	}
+	c.ClosureReason = model.ClosureReason(closure.String)
+	c.AccountablePostID = acc.Int64
+	c.MarkedPostID = nullID(marked)
+	c.DueAt, c.RegisteredAt, c.UpdatedAt = fromMS(due), fromMS(registered), fromMS(updated)
+	c.ClosedAt, c.ReportedAt = fromNullMS(closed), fromNullMS(reported)
+	if hashes != "" {
+		c.ReportHashes = strings.Split(hashes, ",")
+	}
+	c.RegisteredBy = regBy.Int64
+	return c, nil
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// ComplaintByRef loads a complaint by reference number.
+func (c *conn) ComplaintByRef(ctx context.Context, ref string) (model.Complaint, error) {
+	x, err := scanComplaint(c.q.QueryRowContext(ctx, `SELECT `+complaintCols+` FROM complaints c WHERE c.ref = $1`, ref))
+	if err != nil {
+		return x, notFound(err, "complaint "+ref)
+	}
+	return x, nil
+}
+
+// ComplaintByID loads a complaint by id.
+func (c *conn) ComplaintByID(ctx context.Context, id int64) (model.Complaint, error) {
+	x, err := scanComplaint(c.q.QueryRowContext(ctx, `SELECT `+complaintCols+` FROM complaints c WHERE c.id = $1`, id))
+	if err != nil {
+		return x, notFound(err, fmt.Sprintf("complaint %d", id))
+	}
+	return x, nil
+}
+
+// InsertComplaint adds a new complaint and sets its ID.
+func (tx *Tx) InsertComplaint(ctx context.Context, c *model.Complaint, districtID *int64) error {
+	err := tx.q.QueryRowContext(ctx, `INSERT INTO complaints (ref, channel, name, mobile, address, language, category_id,
+		department_id, area_id, district_id, description, status, closure_reason, level, accountable_post_id, marked_post_id,
+		due_at, registered_at, closed_at, reported_at, reopen_count, feedback_attempts, return_count, special_closure,
+		special_closure_code, report_hashes, verification_sample, overdue_at_top, registered_by, version, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
+		$24, $25, $26, $27, $28, $29, 1, $30) RETURNING id`,
+		c.Ref, c.Channel, c.Complainant.Name, c.Complainant.Mobile, c.Complainant.Address, c.Complainant.Language,
+		c.CategoryID, c.DepartmentID, c.AreaID, idArg(districtID), c.Description, string(c.Status), nullString(string(c.ClosureReason)),
+		c.Level, idArg(&c.AccountablePostID), idArg(c.MarkedPostID), ms(c.DueAt), ms(c.RegisteredAt), msPtr(c.ClosedAt),
+		msPtr(c.ReportedAt), c.ReopenCount, c.FeedbackAttempts, c.ReturnCount, c.SpecialClosure, c.SpecialClosureCode,
+		strings.Join(c.ReportHashes, ","), c.VerificationSample, c.OverdueAtTop, idArg(&c.RegisteredBy), ms(c.RegisteredAt)).Scan(&c.ID)
+	if err != nil {
+		if isUniqueViolation(err) {
+			return fmt.Errorf("store: insert complaint %s: %w", c.Ref, ErrConflict)
+		}
+		return fmt.Errorf("store: insert complaint: %w", err)
+	}
+	c.Version = 1
+	return nil
+}
+
+// UpdateComplaint saves c if it is still at version c.Version, and bumps the
+// version. A complaint changed meanwhile by another request or node answers
+// ErrConflict and nothing is written: this is what makes every escalation
+// happen exactly once.
+func (tx *Tx) UpdateComplaint(ctx context.Context, c *model.Complaint, districtID *int64, now time.Time) error {
+	res, err := tx.q.ExecContext(ctx, `UPDATE complaints SET category_id = $1, department_id = $2, area_id = $3,
+		district_id = COALESCE($4, district_id), status = $5, closure_reason = $6, level = $7, accountable_post_id = $8,
+		marked_post_id = $9, due_at = $10, closed_at = $11, reported_at = $12, reopen_count = $13, feedback_attempts = $14,
+		return_count = $15, special_closure = $16, special_closure_code = $17, report_hashes = $18, verification_sample = $19,
+		overdue_at_top = $20, updated_at = $21, version = version + 1
+		WHERE id = $22 AND version = $23`,
+		c.CategoryID, c.DepartmentID, c.AreaID, idArg(districtID), string(c.Status), nullString(string(c.ClosureReason)), c.Level,
+		idArg(&c.AccountablePostID), idArg(c.MarkedPostID), ms(c.DueAt), msPtr(c.ClosedAt), msPtr(c.ReportedAt), c.ReopenCount,
+		c.FeedbackAttempts, c.ReturnCount, c.SpecialClosure, c.SpecialClosureCode, strings.Join(c.ReportHashes, ","),
+		c.VerificationSample, c.OverdueAtTop, ms(now), c.ID, c.Version)
+	if err != nil {
+		return fmt.Errorf("store: update complaint %s: %w", c.Ref, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: update complaint %s: changed meanwhile: %w", c.Ref, ErrConflict)
+	}
+	c.Version++
+	c.UpdatedAt = now
+	return nil
+}
+
+// InsertEvents appends events to a complaint's history.
+func (tx *Tx) InsertEvents(ctx context.Context, complaintID int64, events []model.Event) error {
+	rows := make([][]any, len(events))
+	for i, e := range events {
+		payload := "{}"
+		if len(e.Payload) > 0 {
+			b, err := json.Marshal(e.Payload)
+			if err != nil {
+				return fmt.Errorf("store: event payload: %w", err)
+			}
+			payload = string(b)
+		}
+		rows[i] = []any{complaintID, ms(e.At), string(e.Kind), idArg(e.ActorUserID), e.ActorName, idArg(e.ActorPostID), e.Level,
+			intArg(e.FromLevel), intArg(e.ToLevel), idArg(e.FromPostID), idArg(e.ToPostID), e.Note, payload}
+	}
+	return tx.InsertRows(ctx, "complaint_events", []string{"complaint_id", "at", "kind", "actor_user_id", "actor_name",
+		"actor_post_id", "level", "from_level", "to_level", "from_post_id", "to_post_id", "note", "payload"}, rows)
+}
+
+func intArg(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// Events returns a complaint's history, oldest first.
+func (c *conn) Events(ctx context.Context, complaintID int64) ([]model.Event, error) {
+	rows, err := c.q.QueryContext(ctx, `SELECT id, at, kind, actor_user_id, actor_name, actor_post_id, level, from_level, to_level,
+		from_post_id, to_post_id, note, payload FROM complaint_events WHERE complaint_id = $1 ORDER BY id`, complaintID)
+	if err != nil {
+		return nil, fmt.Errorf("store: events: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Event
+	for rows.Next() {
+		var e model.Event
+		var at int64
+		var actor, actorPost, fromPost, toPost sql.NullInt64
+		var fromLevel, toLevel sql.NullInt64
+		var kind, payload string
+		if err := rows.Scan(&e.ID, &at, &kind, &actor, &e.ActorName, &actorPost, &e.Level, &fromLevel, &toLevel,
+			&fromPost, &toPost, &e.Note, &payload); err != nil {
+			return nil, err
+		}
+		e.ComplaintID, e.At, e.Kind = complaintID, fromMS(at), model.EventKind(kind)
+		e.ActorUserID, e.ActorPostID, e.FromPostID, e.ToPostID = nullID(actor), nullID(actorPost), nullID(fromPost), nullID(toPost)
+		if fromLevel.Valid {
+			v := int(fromLevel.Int64)
+			e.FromLevel = &v
+		}
+		if toLevel.Valid {
+			v := int(toLevel.Int64)
+			e.ToLevel = &v
+		}
+		if payload != "" && payload != "{}" {
+			_ = json.Unmarshal([]byte(payload), &e.Payload)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// CountEvents counts events of a kind (all complaints when complaintID is 0).
+func (c *conn) CountEvents(ctx context.Context, complaintID int64, kind model.EventKind) (int, error) {
+	var n int
+	q := `SELECT COUNT(*) FROM complaint_events WHERE kind = $1`
+	args := []any{string(kind)}
+	if complaintID != 0 {
+		q += ` AND complaint_id = $2`
+		args = append(args, complaintID)
+	}
+	err := c.q.QueryRowContext(ctx, q, args...).Scan(&n)
+	return n, err
+}
+
+// CountByMobileSince counts a mobile's complaints registered at or after since.
+func (c *conn) CountByMobileSince(ctx context.Context, mobile string, since time.Time) (int, error) {
+	var n int
+	err := c.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM complaints WHERE mobile = $1 AND registered_at >= $2`, mobile, ms(since)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count by mobile: %w", err)
+	}
+	return n, nil
+}
+
+// Report is an action-taken report as stored.
+type Report struct {
+	ID          int64
+	ComplaintID int64
+	PostID      int64
+	OfficerID   int64
+	OfficerName string
+	Text        string
+	Hash        string
+	Attachments []int64
+	Special     bool
+	At          time.Time
+}
+
+// InsertReport stores an action-taken report.
+func (tx *Tx) InsertReport(ctx context.Context, r Report) error {
+	att := make([]string, len(r.Attachments))
+	for i, a := range r.Attachments {
+		att[i] = fmt.Sprint(a)
+	}
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO reports (complaint_id, post_id, officer_id, officer_name, text, hash, attachments, special, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, r.ComplaintID, r.PostID, idArg(&r.OfficerID), r.OfficerName, r.Text, r.Hash,
+		strings.Join(att, ","), r.Special, ms(r.At))
+	if err != nil {
+		return fmt.Errorf("store: insert report: %w", err)
+	}
+	return nil
+}
+
+// LatestReport returns the newest report of a complaint.
+func (c *conn) LatestReport(ctx context.Context, complaintID int64) (Report, error) {
+	var r Report
+	var at int64
+	var officer sql.NullInt64
+	var att string
+	err := c.q.QueryRowContext(ctx, `SELECT id, complaint_id, post_id, officer_id, officer_name, text, hash, attachments, special, at
+		FROM reports WHERE complaint_id = $1 ORDER BY id DESC LIMIT 1`, complaintID).
+		Scan(&r.ID, &r.ComplaintID, &r.PostID, &officer, &r.OfficerName, &r.Text, &r.Hash, &att, &r.Special, &at)
+	if err != nil {
+		return r, notFound(err, "report")
+	}
+	r.OfficerID, r.At = officer.Int64, fromMS(at)
+	for _, s := range strings.Split(att, ",") {
+		var id int64
+		if _, err := fmt.Sscan(s, &id); err == nil {
+			r.Attachments = append(r.Attachments, id)
+		}
+	}
+	return r, nil
+}
+
+// InsertFeedbackCall records a feedback call.
+func (tx *Tx) InsertFeedbackCall(ctx context.Context, complaintID, agent int64, attempt int, outcome, remarks string, at time.Time) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO feedback_calls (complaint_id, agent_user_id, attempt, outcome, remarks, at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, complaintID, agent, attempt, outcome, remarks, ms(at))
+	if err != nil {
+		return fmt.Errorf("store: insert feedback call: %w", err)
+	}
+	return nil
+}
+
+// SetDistrict records the district a complaint's place lies in.
+func (tx *Tx) SetDistrict(ctx context.Context, complaintID, districtID int64) error {
+	_, err := tx.q.ExecContext(ctx, `UPDATE complaints SET district_id = $1 WHERE id = $2`, districtID, complaintID)
+	return err
+}
