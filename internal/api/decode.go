@@ -84,7 +84,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // list is the envelope of every list.
 type list[T any] struct {
-	Items      []T    `json:"items"`
+	Items      []T     `json:"items"`
 	NextCursor *string `json:"next_cursor"`
 }
 

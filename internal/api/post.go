@@ -108,7 +108,9 @@ type postIn struct {
 	Nodal            *bool   `json:"nodal"`
 }
 
-func (s *Server) createPost(w http.ResponseWriter, r *http.Request, p *auth.Principal) { s.savePost(w, r, p, 0) }
+func (s *Server) createPost(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	s.savePost(w, r, p, 0)
+}
 
 func (s *Server) patchPost(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	if id, ok := s.pathID(w, r); ok {

@@ -52,7 +52,9 @@ func (p *Principal) supervises(id int64) bool {
 
 // CallCentre reports whether the principal works the call centre, whose scope
 // is the whole state.
-func (p *Principal) CallCentre() bool { return p.Any(model.RoleAgent, model.RoleSupervisor, model.RoleAdmin) }
+func (p *Principal) CallCentre() bool {
+	return p.Any(model.RoleAgent, model.RoleSupervisor, model.RoleAdmin)
+}
 
 // ComplaintScope describes a complaint for the scope decision.
 type ComplaintScope struct {
