@@ -204,43 +204,44 @@ func (s *Service) possibleDuplicates(ctx context.Context, c model.Complaint) ([]
 	return out, nil
 }
 
+// routeQuerier is what routing reads; both *store.Store and *store.Tx have it.
+type routeQuerier interface {
+	AncestorRefs(ctx context.Context, id int64) ([]store.AreaRef, error)
+	PostsForRouting(ctx context.Context, desig, dept int64, areas []int64) (map[int64]int64, map[int64]int64, error)
+}
+
+// Route tells which post a complaint of category at area would go to, without
+// registering anything (for tests, the agent console's preview and checks).
+func (s *Service) Route(ctx context.Context, categoryID, areaID int64) (workflow.RouteDecision, error) {
+	cat, err := s.category(ctx, categoryID)
+	if err != nil {
+		return workflow.RouteDecision{}, err
+	}
+	d, _, err := s.route(ctx, s.st, cat, areaID)
+	return d, err
+}
+
 // route loads the routing candidates for cat at area and asks the workflow;
 // it also returns the district the area lies in (nil above districts).
-func (s *Service) route(ctx context.Context, tx *store.Tx, cat model.Category, areaID int64) (workflow.RouteDecision, *int64, error) {
-	anc, err := tx.AncestorIDs(ctx, areaID)
+func (s *Service) route(ctx context.Context, q routeQuerier, cat model.Category, areaID int64) (workflow.RouteDecision, *int64, error) {
+	refs, err := q.AncestorRefs(ctx, areaID)
 	if err != nil {
 		return workflow.RouteDecision{}, nil, err
 	}
-	byArea, nodal, err := tx.PostsForRouting(ctx, cat.DesignationID, cat.DepartmentID, anc)
-	if err != nil {
-		return workflow.RouteDecision{}, nil, err
+	anc := make([]int64, len(refs))
+	var district *int64
+	for i, r := range refs {
+		anc[i] = r.ID
+		if r.Kind == model.AreaDistrict && district == nil {
+			id := r.ID
+			district = &id
+		}
 	}
-	district, err := s.districtOf(ctx, tx, areaID)
+	byArea, nodal, err := q.PostsForRouting(ctx, cat.DesignationID, cat.DepartmentID, anc)
 	if err != nil {
 		return workflow.RouteDecision{}, nil, err
 	}
 	return workflow.Route(workflow.RouteCandidates{Ancestors: anc, ByArea: byArea, NodalByArea: nodal}), district, nil
-}
-
-func (s *Service) districtOf(ctx context.Context, tx *store.Tx, areaID int64) (*int64, error) {
-	a, err := tx.Area(ctx, areaID)
-	if err != nil {
-		return nil, err
-	}
-	if a.Kind == model.AreaDistrict {
-		return &a.ID, nil
-	}
-	anc, err := tx.Ancestors(ctx, areaID)
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range anc {
-		if x.Kind == model.AreaDistrict {
-			id := x.ID
-			return &id, nil
-		}
-	}
-	return nil, nil
 }
 
 // attach links uploaded attachments to a complaint; only the uploader's own

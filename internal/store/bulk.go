@@ -2,41 +2,57 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 )
 
-// InsertRows inserts rows into table in multi-row statements; it is the fast
-// path of bulk loads (demo data, benchmarks).
+// InsertRows inserts rows into table in multi-row statements, each
+// prepared once and reused; it is the fast path of bulk loads (demo data,
+// benchmarks). Batches stay small because binding cost grows faster than
+// linearly with a statement's parameter count in the SQLite driver.
 func (tx *Tx) InsertRows(ctx context.Context, table string, cols []string, rows [][]any) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	per := 30000 / len(cols) // stay well under both dialects' parameter limits
-	if per > 500 {
-		per = 500
-	}
+	const per = 32
 	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
-	for start := 0; start < len(rows); start += per {
-		end := min(start+per, len(rows))
+	stmtFor := func(n int) string {
 		var b strings.Builder
 		b.WriteString(head)
-		args := make([]any, 0, (end-start)*len(cols))
-		n := 1
-		for i, r := range rows[start:end] {
-			if len(r) != len(cols) {
-				return fmt.Errorf("store: insert %s: row has %d values for %d columns", table, len(r), len(cols))
-			}
+		for i := 0; i < n; i++ {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString("(")
-			b.WriteString(placeholders(n, len(cols)))
-			b.WriteString(")")
-			n += len(cols)
+			b.WriteString("(" + placeholders(i*len(cols)+1, len(cols)) + ")")
+		}
+		return b.String()
+	}
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	args := make([]any, 0, per*len(cols))
+	for start := 0; start < len(rows); start += per {
+		end := min(start+per, len(rows))
+		args = args[:0]
+		for _, r := range rows[start:end] {
+			if len(r) != len(cols) {
+				return fmt.Errorf("store: insert %s: row has %d values for %d columns", table, len(r), len(cols))
+			}
 			args = append(args, r...)
 		}
-		if _, err := tx.q.ExecContext(ctx, b.String(), args...); err != nil {
+		var err error
+		if end-start == per {
+			if full == nil {
+				if full, err = tx.tx.PrepareContext(ctx, stmtFor(per)); err != nil {
+					return fmt.Errorf("store: insert %s: %w", table, err)
+				}
+			}
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.q.ExecContext(ctx, stmtFor(end-start), args...)
+		}
+		if err != nil {
 			return fmt.Errorf("store: insert %s: %w", table, err)
 		}
 	}

@@ -1,0 +1,122 @@
+// Package config is nivaran's one typed configuration: flags with NIVARAN_*
+// environment equivalents (a flag given on the command line wins), secrets
+// optionally read from files (*_FILE), validated once at start.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything serve needs.
+type Config struct {
+	Addr          string
+	DB            string
+	Demo          bool
+	DemoPassword  string
+	FakeClock     bool
+	FakeClockAt   string
+	LogFormat     string
+	LogLevel      string
+	EscalateEvery time.Duration
+	MonthlyLimit  int
+	PublicURL     string
+	DataDir       string
+	SecureCookies bool
+}
+
+// DefaultDB is the SQLite file used when --db is not given.
+const DefaultDB = "./nivaran-data/nivaran.db"
+
+// Bind registers the serve flags on fs, with defaults from the environment.
+func Bind(fs *flag.FlagSet, c *Config) {
+	fs.StringVar(&c.Addr, "addr", env("NIVARAN_ADDR", "127.0.0.1:8080"), "listen address")
+	fs.StringVar(&c.DB, "db", envFile("NIVARAN_DB", DefaultDB), "database: an SQLite file path, or postgres://… (env NIVARAN_DB or NIVARAN_DB_FILE)")
+	fs.BoolVar(&c.Demo, "demo", envBool("NIVARAN_DEMO", false), "load the Uttar Pradesh demo data and demo users")
+	fs.StringVar(&c.DemoPassword, "demo-password", envFile("NIVARAN_DEMO_PASSWORD", "nivaran-demo"), "password of every demo user")
+	fs.BoolVar(&c.FakeClock, "fake-clock", envBool("NIVARAN_FAKE_CLOCK", false), "use a clock moved by POST /api/v1/dev/clock (tests, training)")
+	fs.StringVar(&c.FakeClockAt, "fake-clock-start", env("NIVARAN_FAKE_CLOCK_START", ""), "RFC 3339 start time of the fake clock (default: now)")
+	fs.StringVar(&c.LogFormat, "log-format", env("NIVARAN_LOG_FORMAT", "text"), "log format: text or json")
+	fs.StringVar(&c.LogLevel, "log-level", env("NIVARAN_LOG_LEVEL", "info"), "log level: debug, info, warn, error")
+	fs.DurationVar(&c.EscalateEvery, "escalate-every", envDuration("NIVARAN_ESCALATE_EVERY", time.Minute), "how often the escalation sweep runs")
+	fs.IntVar(&c.MonthlyLimit, "monthly-limit", envInt("NIVARAN_MONTHLY_LIMIT", 10), "complaints one mobile may file per calendar month")
+	fs.StringVar(&c.PublicURL, "public-url", env("NIVARAN_PUBLIC_URL", ""), "base URL used in links (default http://ADDR)")
+	fs.StringVar(&c.DataDir, "data-dir", env("NIVARAN_DATA_DIR", "./nivaran-data"), "folder for attachments")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("NIVARAN_SECURE_COOKIES", false), "mark session cookies Secure (serve behind HTTPS)")
+}
+
+// Validate checks the configuration once, with messages a person can act on.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("--log-format must be text or json, not %q", c.LogFormat))
+	}
+	if c.EscalateEvery < time.Second {
+		errs = append(errs, fmt.Errorf("--escalate-every must be at least 1s"))
+	}
+	if c.MonthlyLimit < 1 {
+		errs = append(errs, fmt.Errorf("--monthly-limit must be at least 1"))
+	}
+	if c.Demo && len(c.DemoPassword) < 8 {
+		errs = append(errs, fmt.Errorf("--demo-password must have at least 8 characters"))
+	}
+	if c.FakeClockAt != "" {
+		if _, err := time.Parse(time.RFC3339, c.FakeClockAt); err != nil {
+			errs = append(errs, fmt.Errorf("--fake-clock-start: %v", err))
+		}
+	}
+	if c.PublicURL == "" {
+		c.PublicURL = "http://" + c.Addr
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	return errors.Join(errs...)
+}
+
+func env(k, def string) string {
+	if v, ok := os.LookupEnv(k); ok {
+		return v
+	}
+	return def
+}
+
+// envFile reads k, or the file named by k_FILE (for secrets).
+func envFile(k, def string) string {
+	if f, ok := os.LookupEnv(k + "_FILE"); ok {
+		if b, err := os.ReadFile(f); err == nil {
+			return strings.TrimSpace(string(b))
+		}
+	}
+	return env(k, def)
+}
+
+func envBool(k string, def bool) bool {
+	if v, ok := os.LookupEnv(k); ok {
+		if b, err := strconv.ParseBool(v); err == nil {
+			return b
+		}
+	}
+	return def
+}
+
+func envInt(k string, def int) int {
+	if v, ok := os.LookupEnv(k); ok {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
+}
+
+func envDuration(k string, def time.Duration) time.Duration {
+	if v, ok := os.LookupEnv(k); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return def
+}
