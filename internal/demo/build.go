@@ -16,16 +16,16 @@ type builder struct {
 	now  time.Time
 	hash string
 
-	areas     []area
-	byKind    map[string][]int // area kind → indexes into areas
-	depts     []model.Department
+	areas      []area
+	byKind     map[string][]int // area kind → indexes into areas
+	depts      []model.Department
 	deptByCode map[string]int64
-	desigs    []desig
-	cats      []model.Category
-	posts     []model.Post
-	users     []user
-	officers  []model.Officer
-	postings  [][2]int64 // officer, post
+	desigs     []desig
+	cats       []model.Category
+	posts      []model.Post
+	users      []user
+	officers   []model.Officer
+	postings   [][2]int64 // officer, post
 }
 
 type area struct {
