@@ -83,6 +83,13 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer
 	srv := api.New(svc, log, api.Options{FakeClock: fake, SecureCookies: cfg.SecureCookies,
 		Sweep: func(ctx context.Context) error { _, err := svc.Sweep(ctx); return err }})
 
+	mountUI(srv, svc, cfg, log)
+	stopSMS, err := startSMS(ctx, cfg, svc, srv, log)
+	if err != nil {
+		return err
+	}
+	defer stopSMS()
+
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)

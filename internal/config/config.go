@@ -28,6 +28,7 @@ type Config struct {
 	PublicURL     string
 	DataDir       string
 	SecureCookies bool
+	SMS           SMSConfig
 }
 
 // DefaultDB is the SQLite file used when --db is not given.
@@ -48,6 +49,7 @@ func Bind(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.PublicURL, "public-url", env("NIVARAN_PUBLIC_URL", ""), "base URL used in links (default http://ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", env("NIVARAN_DATA_DIR", "./nivaran-data"), "folder for attachments")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("NIVARAN_SECURE_COOKIES", false), "mark session cookies Secure (serve behind HTTPS)")
+	bindSMS(fs, &c.SMS)
 }
 
 // Validate checks the configuration once, with messages a person can act on.

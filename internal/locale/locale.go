@@ -1,10 +1,12 @@
 // Package locale holds every message a person reads, as keys with Hindi and
-// English text in TOML catalogs (hi.toml, en.toml), rendered with go-i18n.
+// English text in TOML catalogs (hi.toml and en.toml, plus PART.hi.toml and
+// PART.en.toml for larger parts such as the web pages), rendered with go-i18n.
 // Hindi is the default language.
 package locale
 
 import (
 	"embed"
+	"io/fs"
 	"strings"
 	"sync"
 
@@ -25,7 +27,8 @@ var (
 func load() {
 	bundle = i18n.NewBundle(language.Hindi)
 	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	for _, f := range []string{"hi.toml", "en.toml"} {
+	files, _ := fs.Glob(catalogs, "*.toml")
+	for _, f := range files {
 		if _, err := bundle.LoadMessageFileFS(catalogs, f); err != nil {
 			panic("locale: " + f + ": " + err.Error())
 		}
@@ -74,19 +77,26 @@ func T(lang, key string, data map[string]any) string {
 	return s
 }
 
-// Keys lists the message ids of a language's catalog (for tests).
+// Keys lists the message ids of a language's catalogs (for tests): the
+// files named LANG.toml and PART.LANG.toml.
 func Keys(lang string) []string {
-	raw, err := catalogs.ReadFile(lang + ".toml")
-	if err != nil {
-		return nil
-	}
-	var m map[string]any
-	if _, err := toml.Decode(string(raw), &m); err != nil {
-		return nil
-	}
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
+	files, _ := fs.Glob(catalogs, "*.toml")
+	var out []string
+	for _, f := range files {
+		if f != lang+".toml" && !strings.HasSuffix(f, "."+lang+".toml") {
+			continue
+		}
+		raw, err := catalogs.ReadFile(f)
+		if err != nil {
+			return nil
+		}
+		var m map[string]any
+		if _, err := toml.Decode(string(raw), &m); err != nil {
+			return nil
+		}
+		for k := range m {
+			out = append(out, k)
+		}
 	}
 	return out
 }
