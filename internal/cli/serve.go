@@ -70,7 +70,7 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer
 	}
 	policy := workflow.DefaultPolicy()
 	policy.MonthlyLimit = cfg.MonthlyLimit
-	svc := service.New(st, clk, service.Config{Policy: policy, PublicURL: cfg.PublicURL}, log)
+	svc := service.New(st, clk, service.Config{Policy: policy, PublicURL: cfg.PublicURL, SessionClock: clock.Real{}}, log)
 	svc.SetBlobs(service.DirBlobs{Dir: filepath.Join(cfg.DataDir, "attachments")})
 
 	var summary demo.Summary
