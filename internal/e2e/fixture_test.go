@@ -37,7 +37,9 @@ func (s *server) fixture() fixture {
 			f.otherCategory = num(c["id"])
 		}
 	}
-	// Villages whose block posts are held (the demo leaves a few posts vacant).
+	// Villages of two different blocks whose block posts are held (the demo
+	// leaves a few posts vacant).
+	var firstBlock int64
 	for _, v := range items(a.must(200, "GET", "/api/v1/areas?kind=village&limit=200", nil)) {
 		route := a.must(200, "GET", fmt.Sprintf("/api/v1/posts?area_id=%d&limit=100", num(v["parent_id"])), nil)
 		held := len(items(route)) > 0
@@ -50,8 +52,8 @@ func (s *server) fixture() fixture {
 			continue
 		}
 		if f.village == 0 {
-			f.village = num(v["id"])
-		} else if num(v["parent_id"]) != 0 && f.otherVillage == 0 {
+			f.village, firstBlock = num(v["id"]), num(v["parent_id"])
+		} else if num(v["parent_id"]) != firstBlock && f.otherVillage == 0 {
 			f.otherVillage = num(v["id"])
 			break
 		}
