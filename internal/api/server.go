@@ -41,6 +41,8 @@ type Server struct {
 	mux     *http.ServeMux
 	reg     *prometheus.Registry
 	latency *prometheus.HistogramVec
+	// patterns lists every route registered, for the OpenAPI agreement test.
+	patterns []string
 }
 
 type ctxKey int
@@ -68,8 +70,12 @@ func (s *Server) Handler() http.Handler { return s }
 // Mux exposes the router so that the web UI can mount its pages beside the API.
 func (s *Server) Mux() *http.ServeMux { return s.mux }
 
+// Routes lists the method-and-path patterns the API serves.
+func (s *Server) Routes() []string { return append([]string(nil), s.patterns...) }
+
 func (s *Server) handle(pattern string, h http.HandlerFunc) {
 	route := pattern
+	s.patterns = append(s.patterns, pattern)
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: 200}

@@ -198,6 +198,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*auth.Princip
 	return s.principal(ctx, u)
 }
 
+// PrincipalFor builds the principal of a loaded user (the posts held now).
+func (s *Service) PrincipalFor(ctx context.Context, u model.User) (*auth.Principal, error) {
+	return s.principal(ctx, u)
+}
+
 func (s *Service) principal(ctx context.Context, u model.User) (*auth.Principal, error) {
 	p := &auth.Principal{User: u}
 	if u.OfficerID != nil && u.HasRole(model.RoleOfficer) {
