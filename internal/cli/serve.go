@@ -114,6 +114,9 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer
 	}
 	fmt.Fprintf(out, "ready in %s\n", time.Since(started).Round(time.Millisecond))
 
+	if cfg.DebugAddr != "" {
+		go servePprof(cfg.DebugAddr, log)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

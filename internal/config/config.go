@@ -28,6 +28,7 @@ type Config struct {
 	PublicURL     string
 	DataDir       string
 	SecureCookies bool
+	DebugAddr     string
 	SMS           SMSConfig
 }
 
@@ -49,6 +50,7 @@ func Bind(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.PublicURL, "public-url", env("NIVARAN_PUBLIC_URL", ""), "base URL used in links (default http://ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", env("NIVARAN_DATA_DIR", "./nivaran-data"), "folder for attachments")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("NIVARAN_SECURE_COOKIES", false), "mark session cookies Secure (serve behind HTTPS)")
+	fs.StringVar(&c.DebugAddr, "debug-addr", env("NIVARAN_DEBUG_ADDR", ""), "serve Go's pprof profiles on this address (keep it private; off when empty)")
 	bindSMS(fs, &c.SMS)
 }
 

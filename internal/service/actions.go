@@ -180,10 +180,7 @@ func (s *Service) Reroute(ctx context.Context, p *auth.Principal, ref string, ca
 		if err != nil {
 			return workflow.Result{}, fieldNotFound(err, "category_id")
 		}
-		if _, err := tx.Area(ctx, areaID); err != nil {
-			return workflow.Result{}, fieldNotFound(err, "area_id")
-		}
-		route, district, err := s.route(ctx, tx, cat, areaID)
+		route, district, err := s.route(ctx, cat, areaID)
 		if err != nil {
 			return workflow.Result{}, err
 		}

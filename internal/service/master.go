@@ -62,7 +62,7 @@ func (s *Service) SaveArea(ctx context.Context, p *auth.Principal, a *model.Area
 	if err := c.err(); err != nil {
 		return err
 	}
-	return s.st.Tx(ctx, func(tx *store.Tx) error {
+	err := s.st.Tx(ctx, func(tx *store.Tx) error {
 		if a.ID != 0 {
 			return tx.UpdateArea(ctx, *a)
 		}
@@ -73,6 +73,8 @@ func (s *Service) SaveArea(ctx context.Context, p *auth.Principal, a *model.Area
 		}
 		return tx.InsertArea(ctx, a)
 	})
+	s.invalidateMaster()
+	return err
 }
 
 // fieldNotFound turns a missing referenced row into a validation error of field.
@@ -103,7 +105,9 @@ func (s *Service) SaveDepartment(ctx context.Context, p *auth.Principal, d *mode
 	if err := c.err(); err != nil {
 		return err
 	}
-	return s.st.Tx(ctx, func(tx *store.Tx) error { return tx.SaveDepartment(ctx, d) })
+	err := s.st.Tx(ctx, func(tx *store.Tx) error { return tx.SaveDepartment(ctx, d) })
+	s.invalidateMaster()
+	return err
 }
 
 // Designations lists designations.
@@ -391,6 +395,7 @@ func (s *Service) SavePost(ctx context.Context, p *auth.Principal, post *model.P
 	if err := c.err(); err != nil {
 		return err
 	}
+	defer s.invalidateMaster()
 	return s.st.Tx(ctx, func(tx *store.Tx) error {
 		d, err := tx.Designation(ctx, post.DesignationID)
 		if err != nil {

@@ -101,17 +101,21 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 	if err != nil {
 		return Registered{}, fieldNotFound(err, "category_id")
 	}
-	if _, err := s.st.Area(ctx, in.AreaID); err != nil {
-		return Registered{}, fieldNotFound(err, "area_id")
-	}
 	reqHash := in.hash()
 	if in.IdempotencyKey != "" {
 		if r, err := s.replay(ctx, p, in.IdempotencyKey, reqHash); err == nil || !errors.Is(err, store.ErrNotFound) {
 			return r, err
 		}
 	}
+	// Routing reads master data only: decide it before taking the writer.
+	route, district, err := s.route(ctx, cat, in.AreaID)
+	if err != nil {
+		return Registered{}, err
+	}
 	var ref string
-	err = s.st.Tx(ctx, func(tx *store.Tx) error {
+	var created model.Complaint
+	var dupRefs []string
+	err = s.st.TxGrouped(ctx, func(tx *store.Tx) error {
 		now := s.clock.Now()
 		blocked := false
 		if _, err := tx.ActiveBlock(ctx, in.Mobile, now); err == nil {
@@ -124,8 +128,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 		if err != nil {
 			return err
 		}
-		route, district, err := s.route(ctx, tx, cat, in.AreaID)
-		if err != nil {
+		if dupRefs, err = tx.OpenRefsLike(ctx, in.Mobile, in.CategoryID, in.AreaID); err != nil {
 			return err
 		}
 		seq, err := tx.NextRefSeq(ctx)
@@ -151,6 +154,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 		if err := s.attach(ctx, tx, p, res.Complaint.ID, in.AttachmentIDs); err != nil {
 			return err
 		}
+		created = res.Complaint
 		if in.IdempotencyKey != "" {
 			return tx.SaveIdempotent(ctx, p.User.ID, in.IdempotencyKey,
 				store.IdempotentResult{RequestHash: reqHash, Status: 201, Body: ref}, now)
@@ -164,7 +168,39 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 		}
 		return Registered{}, err
 	}
-	return s.registered(ctx, ref, false)
+	// Answer from what was just written, without reading it back.
+	row, err := s.rowOf(ctx, created)
+	if err != nil {
+		return Registered{}, err
+	}
+	out := Registered{Complaint: row, PossibleDuplicates: []store.ComplaintRow{}}
+	for _, r := range dupRefs {
+		d, err := s.st.ComplaintRowByRef(ctx, r)
+		if err != nil {
+			return Registered{}, err
+		}
+		out.PossibleDuplicates = append(out.PossibleDuplicates, d)
+	}
+	return out, nil
+}
+
+// rowOf adds the names a reader needs to a complaint, from the caches.
+func (s *Service) rowOf(ctx context.Context, c model.Complaint) (store.ComplaintRow, error) {
+	cat, err := s.category(ctx, c.CategoryID)
+	if err != nil {
+		return store.ComplaintRow{}, err
+	}
+	m, err := s.master(ctx)
+	if err != nil {
+		return store.ComplaintRow{}, err
+	}
+	area := m.areas[c.AreaID]
+	r := store.ComplaintRow{Complaint: c, CategoryCode: cat.Code, CategoryEn: cat.NameEn, CategoryHi: cat.NameHi,
+		AreaEn: area.NameEn, AreaHi: area.NameHi}
+	if p, ok := m.posts[c.AccountablePostID]; ok {
+		r.AccTitleEn, r.AccTitleHi, r.AccDesig = p.TitleEn, p.TitleHi, p.Designation
+	}
+	return r, nil
 }
 
 func (s *Service) replay(ctx context.Context, p *auth.Principal, key, reqHash string) (Registered, error) {
@@ -204,12 +240,6 @@ func (s *Service) possibleDuplicates(ctx context.Context, c model.Complaint) ([]
 	return out, nil
 }
 
-// routeQuerier is what routing reads; both *store.Store and *store.Tx have it.
-type routeQuerier interface {
-	AncestorRefs(ctx context.Context, id int64) ([]store.AreaRef, error)
-	PostsForRouting(ctx context.Context, desig, dept int64, areas []int64) (map[int64]int64, map[int64]int64, error)
-}
-
 // Route tells which post a complaint of category at area would go to, without
 // registering anything (for tests, the agent console's preview and checks).
 func (s *Service) Route(ctx context.Context, categoryID, areaID int64) (workflow.RouteDecision, error) {
@@ -217,31 +247,38 @@ func (s *Service) Route(ctx context.Context, categoryID, areaID int64) (workflow
 	if err != nil {
 		return workflow.RouteDecision{}, err
 	}
-	d, _, err := s.route(ctx, s.st, cat, areaID)
+	d, _, err := s.route(ctx, cat, areaID)
 	return d, err
 }
 
-// route loads the routing candidates for cat at area and asks the workflow;
-// it also returns the district the area lies in (nil above districts).
-func (s *Service) route(ctx context.Context, q routeQuerier, cat model.Category, areaID int64) (workflow.RouteDecision, *int64, error) {
-	refs, err := q.AncestorRefs(ctx, areaID)
+// route finds the routing candidates for cat at area in the in-memory routing
+// table and asks the workflow; it also returns the district the area lies in
+// (nil above districts).
+func (s *Service) route(ctx context.Context, cat model.Category, areaID int64) (workflow.RouteDecision, *int64, error) {
+	m, err := s.master(ctx)
 	if err != nil {
 		return workflow.RouteDecision{}, nil, err
 	}
-	anc := make([]int64, len(refs))
+	chain, err := m.ancestors(areaID)
+	if err != nil {
+		return workflow.RouteDecision{}, nil, fieldNotFound(err, "area_id")
+	}
+	cand := workflow.RouteCandidates{Ancestors: make([]int64, len(chain)), ByArea: map[int64]int64{}, NodalByArea: map[int64]int64{}}
 	var district *int64
-	for i, r := range refs {
-		anc[i] = r.ID
-		if r.Kind == model.AreaDistrict && district == nil {
-			id := r.ID
+	for i, a := range chain {
+		cand.Ancestors[i] = a.ID
+		if a.Kind == model.AreaDistrict && district == nil {
+			id := a.ID
 			district = &id
 		}
+		if p, ok := m.byDesigArea[[2]int64{cat.DesignationID, a.ID}]; ok {
+			cand.ByArea[a.ID] = p
+		}
+		if p, ok := m.nodal[[2]int64{cat.DepartmentID, a.ID}]; ok {
+			cand.NodalByArea[a.ID] = p
+		}
 	}
-	byArea, nodal, err := q.PostsForRouting(ctx, cat.DesignationID, cat.DepartmentID, anc)
-	if err != nil {
-		return workflow.RouteDecision{}, nil, err
-	}
-	return workflow.Route(workflow.RouteCandidates{Ancestors: anc, ByArea: byArea, NodalByArea: nodal}), district, nil
+	return workflow.Route(cand), district, nil
 }
 
 // attach links uploaded attachments to a complaint; only the uploader's own

@@ -86,14 +86,11 @@ func (s *Service) fillNames(ctx context.Context, tx *store.Tx, c *model.Complain
 	if err != nil {
 		return err
 	}
-	dept, err := tx.Department(ctx, c.DepartmentID)
+	m, err := s.master(ctx)
 	if err != nil {
 		return err
 	}
-	area, err := tx.Area(ctx, c.AreaID)
-	if err != nil {
-		return err
-	}
+	dept, area := m.departments[c.DepartmentID], m.areas[c.AreaID]
 	pick := func(en, hi string) string {
 		if lang == "en" {
 			return en

@@ -102,6 +102,7 @@ type Service struct {
 	mu         sync.RWMutex
 	categories []model.Category // cached: ~400 rows, searched in memory
 	catByID    map[int64]model.Category
+	mc         masterHolder
 }
 
 // New returns a service over st.

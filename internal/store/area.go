@@ -223,3 +223,21 @@ func escapeLike(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s)
 }
+
+// AllAreas lists every area, for the service's in-memory tree.
+func (c *conn) AllAreas(ctx context.Context) ([]model.Area, error) {
+	rows, err := c.q.QueryContext(ctx, `SELECT `+areaCols+` FROM areas ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: areas: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Area
+	for rows.Next() {
+		a, err := scanArea(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

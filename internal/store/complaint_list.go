@@ -230,7 +230,7 @@ func (c *conn) DueForEscalation(ctx context.Context, now time.Time, limit int) (
 	q := `SELECT ` + complaintCols + ` FROM complaints c
 		WHERE c.status IN ('open', 'special_closure_pending') AND c.due_at <= $1 AND c.overdue_at_top = FALSE
 		ORDER BY c.due_at, c.id LIMIT $2`
-	if _, inTx := c.q.(*sql.Tx); inTx && c.dialect == Postgres {
+	if c.inTx && c.dialect == Postgres {
 		q += ` FOR UPDATE SKIP LOCKED`
 	}
 	rows, err := c.q.QueryContext(ctx, q, ms(now), limit)

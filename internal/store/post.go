@@ -298,3 +298,30 @@ func (c *conn) SupervisedPosts(ctx context.Context, ids []int64) ([]int64, error
 	}
 	return out, rows.Err()
 }
+
+// RoutingPost is a post's routing key and titles.
+type RoutingPost struct {
+	ID, DepartmentID, DesignationID, AreaID int64
+	Nodal                                   bool
+	TitleEn, TitleHi, Designation           string
+}
+
+// RoutingPosts lists every post's routing key, for the service's in-memory
+// routing table.
+func (c *conn) RoutingPosts(ctx context.Context) ([]RoutingPost, error) {
+	rows, err := c.q.QueryContext(ctx, `SELECT p.id, p.department_id, p.designation_id, p.area_id, p.nodal, p.title_en, p.title_hi, g.code
+		FROM posts p JOIN designations g ON g.id = p.designation_id ORDER BY p.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: routing posts: %w", err)
+	}
+	defer rows.Close()
+	var out []RoutingPost
+	for rows.Next() {
+		var p RoutingPost
+		if err := rows.Scan(&p.ID, &p.DepartmentID, &p.DesignationID, &p.AreaID, &p.Nodal, &p.TitleEn, &p.TitleHi, &p.Designation); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

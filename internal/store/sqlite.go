@@ -63,10 +63,12 @@ func openSQLite(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
 	}
-	// One writer: SQLite serialises writes anyway, and a single connection
-	// queues them in Go instead of spinning on SQLITE_BUSY.
-	writer.SetMaxOpenConns(1)
-	writer.SetMaxIdleConns(1)
+	// One write transaction at a time (Store.writeMu): SQLite serialises writes
+	// anyway, and queueing them in Go beats spinning on SQLITE_BUSY. The pool
+	// has two connections so that a statement can be prepared for the cache
+	// while a transaction holds the other.
+	writer.SetMaxOpenConns(2)
+	writer.SetMaxIdleConns(2)
 	writer.SetConnMaxLifetime(0)
 	if err := writer.PingContext(ctx); err != nil {
 		writer.Close()
@@ -80,7 +82,9 @@ func openSQLite(ctx context.Context, dsn string) (*Store, error) {
 	reader.SetMaxOpenConns(8)
 	reader.SetMaxIdleConns(8)
 	reader.SetConnMaxLifetime(0)
-	return &Store{conn: conn{q: reader, dialect: SQLite}, writer: writer, reader: reader}, nil
+	st := &Store{writer: writer, reader: reader, wcache: newStmtCache(writer), rcache: newStmtCache(reader)}
+	st.conn = conn{q: cachedDB{db: reader, cache: st.rcache}, dialect: SQLite}
+	return st, nil
 }
 
 func (s *Store) retryable(err error) bool {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -35,6 +36,7 @@ type querier interface {
 type conn struct {
 	q       querier
 	dialect Dialect
+	inTx    bool
 }
 
 // Store is the database handle.
@@ -43,6 +45,13 @@ type Store struct {
 	writer *sql.DB // SQLite: one connection; PostgreSQL: same as reader
 	reader *sql.DB
 	DSN    string
+	// wcache and rcache hold prepared statements of the SQLite pools (nil on
+	// PostgreSQL, whose driver caches its own).
+	wcache, rcache *stmtCache
+	// writeMu serialises SQLite write transactions in Go.
+	writeMu sync.Mutex
+	// group feeds TxGrouped's batch runners (group.go).
+	group chan *groupItem
 }
 
 // Tx is a write transaction.
@@ -67,6 +76,13 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, err
 	}
 	s.DSN = dsn
+	// One batch runner for SQLite's single writer; a few for PostgreSQL, which
+	// commits batches in parallel on its connections.
+	if s.dialect == SQLite {
+		s.startGroups(1)
+	} else {
+		s.startGroups(4)
+	}
 	return s, nil
 }
 
@@ -81,6 +97,14 @@ func (s *Store) WriterDB() *sql.DB { return s.writer }
 
 // Close closes the pools.
 func (s *Store) Close() error {
+	if s.group != nil {
+		close(s.group)
+		s.group = nil
+	}
+	if s.wcache != nil {
+		s.wcache.close()
+		s.rcache.close()
+	}
 	err := s.reader.Close()
 	if s.writer != s.reader {
 		if werr := s.writer.Close(); err == nil {
@@ -109,11 +133,18 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (s *Store) tryTx(ctx context.Context, fn func(tx *Tx) error) error {
+	if s.dialect == SQLite {
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+	}
 	sqlTx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	tx := &Tx{conn: conn{q: sqlTx, dialect: s.dialect}, tx: sqlTx}
+	tx := &Tx{conn: conn{q: sqlTx, dialect: s.dialect, inTx: true}, tx: sqlTx}
+	if s.wcache != nil {
+		tx.q = cachedTx{tx: sqlTx, cache: s.wcache}
+	}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return err
