@@ -164,13 +164,15 @@ type Complainant struct {
 
 // Complaint is the state of one grievance.
 type Complaint struct {
-	ID                int64
-	Ref               string
-	Channel           string
-	Complainant       Complainant
-	CategoryID        int64
-	DepartmentID      int64
-	AreaID            int64
+	ID           int64
+	Ref          string
+	Channel      string
+	Complainant  Complainant
+	CategoryID   int64
+	DepartmentID int64
+	AreaID       int64
+	// DistrictID is the district the area lies in (0 above districts).
+	DistrictID        int64
 	Description       string
 	Status            Status
 	ClosureReason     ClosureReason // "" while not closed

@@ -188,10 +188,9 @@ func (s *Service) Reroute(ctx context.Context, p *auth.Principal, ref string, ca
 		if err != nil {
 			return res, err
 		}
+		res.Complaint.DistrictID = 0
 		if district != nil {
-			if err := tx.SetDistrict(ctx, c.ID, *district); err != nil {
-				return res, err
-			}
+			res.Complaint.DistrictID = *district
 		}
 		return res, nil
 	})

@@ -18,15 +18,28 @@ func actor(p *auth.Principal) workflow.Actor {
 	return workflow.Actor{UserID: p.User.ID, Name: p.User.Name, Roles: p.User.Roles, Posts: p.Posts, Mobile: p.User.Mobile}
 }
 
+// ChangeHook runs inside the transaction that saves a complaint change, with
+// the complaint as it was (nil for a new one), as it is now, and the events the
+// change appended: counters and queues that must agree with the complaints
+// are kept here, in the same transaction.
+type ChangeHook func(ctx context.Context, tx *store.Tx, before *model.Complaint, after model.Complaint, events []model.Event) error
+
+// OnChange adds a hook run on every complaint change.
+func (s *Service) OnChange(h ChangeHook) { s.hooks = append(s.hooks, h) }
+
 // saveResult writes a workflow result: the complaint (conditionally on the
-// version it was loaded at), its events and its outbox messages, all in tx.
-func (s *Service) saveResult(ctx context.Context, tx *store.Tx, res workflow.Result, district *int64, now time.Time) error {
+// version it was loaded at), its events and its outbox messages, all in tx,
+// then runs the change hooks. before is the complaint as loaded (nil when new).
+func (s *Service) saveResult(ctx context.Context, tx *store.Tx, before *model.Complaint, res workflow.Result, district *int64, now time.Time) error {
 	c := &res.Complaint
+	if district != nil {
+		c.DistrictID = *district
+	}
 	if c.ID == 0 {
-		if err := tx.InsertComplaint(ctx, c, district); err != nil {
+		if err := tx.InsertComplaint(ctx, c); err != nil {
 			return err
 		}
-	} else if err := tx.UpdateComplaint(ctx, c, district, now); err != nil {
+	} else if err := tx.UpdateComplaint(ctx, c, now); err != nil {
 		return err
 	}
 	for i := range res.Events {
@@ -37,6 +50,11 @@ func (s *Service) saveResult(ctx context.Context, tx *store.Tx, res workflow.Res
 	}
 	for _, m := range res.Messages {
 		if err := s.queue(ctx, tx, c, m, now); err != nil {
+			return err
+		}
+	}
+	for _, h := range s.hooks {
+		if err := h(ctx, tx, before, *c, res.Events); err != nil {
 			return err
 		}
 	}
@@ -140,7 +158,7 @@ func (s *Service) act(ctx context.Context, p *auth.Principal, ref string,
 			if err != nil {
 				return err
 			}
-			return s.saveResult(ctx, tx, res, nil, now)
+			return s.saveResult(ctx, tx, &c, res, nil, now)
 		})
 		if !errors.Is(err, store.ErrConflict) || attempt == 2 {
 			break

@@ -103,6 +103,7 @@ type Service struct {
 	categories []model.Category // cached: ~400 rows, searched in memory
 	catByID    map[int64]model.Category
 	mc         masterHolder
+	hooks      []ChangeHook
 }
 
 // New returns a service over st.

@@ -12,7 +12,7 @@ import (
 )
 
 const complaintCols = `c.id, c.ref, c.channel, c.name, c.mobile, c.address, c.language, c.category_id, c.department_id,
-	c.area_id, c.description, c.status, c.closure_reason, c.level, c.accountable_post_id, c.marked_post_id, c.due_at,
+	c.area_id, COALESCE(c.district_id, 0), c.description, c.status, c.closure_reason, c.level, c.accountable_post_id, c.marked_post_id, c.due_at,
 	c.registered_at, c.closed_at, c.reported_at, c.reopen_count, c.feedback_attempts, c.return_count, c.special_closure,
 	c.special_closure_code, c.report_hashes, c.verification_sample, c.overdue_at_top, c.updated_at, c.version, c.registered_by`
 
@@ -23,7 +23,7 @@ func scanComplaint(sc interface{ Scan(...any) error }) (model.Complaint, error) 
 	var due, registered, updated int64
 	var hashes string
 	err := sc.Scan(&c.ID, &c.Ref, &c.Channel, &c.Complainant.Name, &c.Complainant.Mobile, &c.Complainant.Address,
-		&c.Complainant.Language, &c.CategoryID, &c.DepartmentID, &c.AreaID, &c.Description, &c.Status, &closure, &c.Level,
+		&c.Complainant.Language, &c.CategoryID, &c.DepartmentID, &c.AreaID, &c.DistrictID, &c.Description, &c.Status, &closure, &c.Level,
 		&acc, &marked, &due, &registered, &closed, &reported, &c.ReopenCount, &c.FeedbackAttempts, &c.ReturnCount,
 		&c.SpecialClosure, &c.SpecialClosureCode, &hashes, &c.VerificationSample, &c.OverdueAtTop, &updated, &c.Version, &regBy)
 	if err != nil {
@@ -67,7 +67,7 @@ func (c *conn) ComplaintByID(ctx context.Context, id int64) (model.Complaint, er
 }
 
 // InsertComplaint adds a new complaint and sets its ID.
-func (tx *Tx) InsertComplaint(ctx context.Context, c *model.Complaint, districtID *int64) error {
+func (tx *Tx) InsertComplaint(ctx context.Context, c *model.Complaint) error {
 	err := tx.q.QueryRowContext(ctx, `INSERT INTO complaints (ref, channel, name, mobile, address, language, category_id,
 		department_id, area_id, district_id, description, status, closure_reason, level, accountable_post_id, marked_post_id,
 		due_at, registered_at, closed_at, reported_at, reopen_count, feedback_attempts, return_count, special_closure,
@@ -75,7 +75,7 @@ func (tx *Tx) InsertComplaint(ctx context.Context, c *model.Complaint, districtI
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
 		$24, $25, $26, $27, $28, $29, 1, $30) RETURNING id`,
 		c.Ref, c.Channel, c.Complainant.Name, c.Complainant.Mobile, c.Complainant.Address, c.Complainant.Language,
-		c.CategoryID, c.DepartmentID, c.AreaID, idArg(districtID), c.Description, string(c.Status), nullString(string(c.ClosureReason)),
+		c.CategoryID, c.DepartmentID, c.AreaID, idArg(&c.DistrictID), c.Description, string(c.Status), nullString(string(c.ClosureReason)),
 		c.Level, idArg(&c.AccountablePostID), idArg(c.MarkedPostID), ms(c.DueAt), ms(c.RegisteredAt), msPtr(c.ClosedAt),
 		msPtr(c.ReportedAt), c.ReopenCount, c.FeedbackAttempts, c.ReturnCount, c.SpecialClosure, c.SpecialClosureCode,
 		strings.Join(c.ReportHashes, ","), c.VerificationSample, c.OverdueAtTop, idArg(&c.RegisteredBy), ms(c.RegisteredAt)).Scan(&c.ID)
@@ -93,14 +93,14 @@ func (tx *Tx) InsertComplaint(ctx context.Context, c *model.Complaint, districtI
 // version. A complaint changed meanwhile by another request or node answers
 // ErrConflict and nothing is written: this is what makes every escalation
 // happen exactly once.
-func (tx *Tx) UpdateComplaint(ctx context.Context, c *model.Complaint, districtID *int64, now time.Time) error {
+func (tx *Tx) UpdateComplaint(ctx context.Context, c *model.Complaint, now time.Time) error {
 	res, err := tx.q.ExecContext(ctx, `UPDATE complaints SET category_id = $1, department_id = $2, area_id = $3,
-		district_id = COALESCE($4, district_id), status = $5, closure_reason = $6, level = $7, accountable_post_id = $8,
+		district_id = $4, status = $5, closure_reason = $6, level = $7, accountable_post_id = $8,
 		marked_post_id = $9, due_at = $10, closed_at = $11, reported_at = $12, reopen_count = $13, feedback_attempts = $14,
 		return_count = $15, special_closure = $16, special_closure_code = $17, report_hashes = $18, verification_sample = $19,
 		overdue_at_top = $20, updated_at = $21, version = version + 1
 		WHERE id = $22 AND version = $23`,
-		c.CategoryID, c.DepartmentID, c.AreaID, idArg(districtID), string(c.Status), nullString(string(c.ClosureReason)), c.Level,
+		c.CategoryID, c.DepartmentID, c.AreaID, idArg(&c.DistrictID), string(c.Status), nullString(string(c.ClosureReason)), c.Level,
 		idArg(&c.AccountablePostID), idArg(c.MarkedPostID), ms(c.DueAt), msPtr(c.ClosedAt), msPtr(c.ReportedAt), c.ReopenCount,
 		c.FeedbackAttempts, c.ReturnCount, c.SpecialClosure, c.SpecialClosureCode, strings.Join(c.ReportHashes, ","),
 		c.VerificationSample, c.OverdueAtTop, ms(now), c.ID, c.Version)
@@ -260,12 +260,6 @@ func (tx *Tx) InsertFeedbackCall(ctx context.Context, complaintID, agent int64, 
 		return fmt.Errorf("store: insert feedback call: %w", err)
 	}
 	return nil
-}
-
-// SetDistrict records the district a complaint's place lies in.
-func (tx *Tx) SetDistrict(ctx context.Context, complaintID, districtID int64) error {
-	_, err := tx.q.ExecContext(ctx, `UPDATE complaints SET district_id = $1 WHERE id = $2`, districtID, complaintID)
-	return err
 }
 
 // OpenRefsLike returns the references of a mobile's unclosed complaints of a

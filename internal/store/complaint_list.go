@@ -41,7 +41,7 @@ func scanRow(sc interface{ Scan(...any) error }) (ComplaintRow, error) {
 	var hashes string
 	c := &r.Complaint
 	err := sc.Scan(&c.ID, &c.Ref, &c.Channel, &c.Complainant.Name, &c.Complainant.Mobile, &c.Complainant.Address,
-		&c.Complainant.Language, &c.CategoryID, &c.DepartmentID, &c.AreaID, &c.Description, &c.Status, &closure, &c.Level,
+		&c.Complainant.Language, &c.CategoryID, &c.DepartmentID, &c.AreaID, &c.DistrictID, &c.Description, &c.Status, &closure, &c.Level,
 		&acc, &marked, &due, &registered, &closed, &reported, &c.ReopenCount, &c.FeedbackAttempts, &c.ReturnCount,
 		&c.SpecialClosure, &c.SpecialClosureCode, &hashes, &c.VerificationSample, &c.OverdueAtTop, &updated, &c.Version, &regBy,
 		&r.CategoryCode, &r.CategoryEn, &r.CategoryHi, &r.AreaEn, &r.AreaHi,
