@@ -42,6 +42,12 @@ func (s *Server) listAreas(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		return
 	}
 	f := store.AreaFilter{Kind: r.URL.Query().Get("kind"), Q: r.URL.Query().Get("q"), After: after, Limit: limit}
+	// A list of one kind or of one area's children is what a picker shows
+	// whole (75 districts, a district's tehsils): without an explicit limit it
+	// comes in one page of up to 500.
+	if r.URL.Query().Get("limit") == "" && (f.Kind != "" || r.URL.Query().Get("parent_id") != "") {
+		f.Limit, limit = 500, 500
+	}
 	if parent, ok := s.queryID(w, r, "parent_id"); !ok {
 		return
 	} else if parent != 0 {

@@ -117,20 +117,12 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 	var dupRefs []string
 	err = s.st.TxGrouped(ctx, func(tx *store.Tx) error {
 		now := s.clock.Now()
-		blocked := false
-		if _, err := tx.ActiveBlock(ctx, in.Mobile, now); err == nil {
-			blocked = true
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
 		start, _ := s.cfg.Policy.MonthBounds(now)
-		count, err := tx.CountByMobileSince(ctx, in.Mobile, start)
+		caller, err := tx.CallerStateOf(ctx, in.Mobile, now, start, in.CategoryID, in.AreaID)
 		if err != nil {
 			return err
 		}
-		if dupRefs, err = tx.OpenRefsLike(ctx, in.Mobile, in.CategoryID, in.AreaID); err != nil {
-			return err
-		}
+		dupRefs = caller.DuplicateRefs
 		seq, err := tx.NextRefSeq(ctx)
 		if err != nil {
 			return err
@@ -142,7 +134,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 		res, err := workflow.Register(workflow.RegisterInput{
 			Ref: ref, Channel: in.Channel, Category: cat, AreaID: in.AreaID, Description: in.Description, Route: route,
 			Complainant: model.Complainant{Name: in.Name, Mobile: in.Mobile, Address: in.Address, Language: in.Language},
-			Blocked:     blocked, MonthCount: count, Override: in.OverrideLimit, OverrideReason: in.OverrideReason,
+			Blocked:     caller.Blocked, MonthCount: caller.MonthCount, Override: in.OverrideLimit, OverrideReason: in.OverrideReason,
 		}, actor(p), s.cfg.Policy, now)
 		if err != nil {
 			return err

@@ -48,10 +48,8 @@ func (s *Service) saveResult(ctx context.Context, tx *store.Tx, before *model.Co
 	if err := tx.InsertEvents(ctx, c.ID, res.Events); err != nil {
 		return err
 	}
-	for _, m := range res.Messages {
-		if err := s.queue(ctx, tx, c, m, now); err != nil {
-			return err
-		}
+	if err := s.queueAll(ctx, tx, c, res.Messages, now); err != nil {
+		return err
 	}
 	for _, h := range s.hooks {
 		if err := h(ctx, tx, before, *c, res.Events); err != nil {
@@ -61,45 +59,58 @@ func (s *Service) saveResult(ctx context.Context, tx *store.Tx, before *model.Co
 	return nil
 }
 
-// queue writes one message to the outbox: it resolves a post to the mobile of
-// whoever holds it now and adds the names the templates need, in the
-// message's language. A message to a vacant post is kept, marked failed with
-// the reason, so that an admin sees it.
-func (s *Service) queue(ctx context.Context, tx *store.Tx, c *model.Complaint, m model.Message, now time.Time) error {
-	row := store.OutboxRow{Template: m.Template, Language: m.Language, DedupeKey: m.DedupeKey, NextAt: now, CreatedAt: now,
-		Vars: map[string]string{}}
-	for k, v := range m.Vars {
-		row.Vars[k] = v
+// queueAll writes a change's messages to the outbox in one statement: it
+// resolves posts to the mobile of whoever holds them now (one query for all)
+// and adds the names the templates need, in each message's language. A
+// message to a vacant post is kept, marked failed with the reason, so that an
+// admin sees it.
+func (s *Service) queueAll(ctx context.Context, tx *store.Tx, c *model.Complaint, msgs []model.Message, now time.Time) error {
+	if len(msgs) == 0 {
+		return nil
 	}
-	if c != nil && c.ID != 0 {
-		id := c.ID
-		row.ComplaintID = &id
-		if err := s.fillNames(ctx, tx, c, row.Language, row.Vars); err != nil {
-			return err
+	var posts []int64
+	for _, m := range msgs {
+		if m.To.Mobile == "" && m.To.PostID != 0 {
+			posts = append(posts, m.To.PostID)
 		}
 	}
-	switch {
-	case m.To.Mobile != "":
-		row.Mobile = m.To.Mobile
-	case m.To.PostID != 0:
-		post := m.To.PostID
-		row.PostID = &post
-		o, err := tx.Holder(ctx, post)
+	holders, err := tx.HolderMobiles(ctx, posts)
+	if err != nil {
+		return err
+	}
+	rows := make([]store.OutboxRow, 0, len(msgs))
+	for _, m := range msgs {
+		row := store.OutboxRow{Template: m.Template, Language: m.Language, DedupeKey: m.DedupeKey, NextAt: now, CreatedAt: now,
+			Vars: map[string]string{}}
+		for k, v := range m.Vars {
+			row.Vars[k] = v
+		}
+		if c != nil && c.ID != 0 {
+			id := c.ID
+			row.ComplaintID = &id
+			if err := s.fillNames(ctx, c, row.Language, row.Vars); err != nil {
+				return err
+			}
+		}
 		switch {
-		case err == nil:
-			row.Mobile = o.Mobile
-		case errors.Is(err, store.ErrNotFound):
-			row.Status, row.LastError = store.OutboxFailed, "post vacant"
-		default:
-			return err
+		case m.To.Mobile != "":
+			row.Mobile = m.To.Mobile
+		case m.To.PostID != 0:
+			post := m.To.PostID
+			row.PostID = &post
+			if mobile, ok := holders[post]; ok {
+				row.Mobile = mobile
+			} else {
+				row.Status, row.LastError = store.OutboxFailed, "post vacant"
+			}
 		}
+		rows = append(rows, row)
 	}
-	_, err := tx.InsertOutbox(ctx, row)
-	return err
+	return tx.InsertOutboxRows(ctx, rows)
 }
 
 // fillNames adds the department, category, place and link variables.
-func (s *Service) fillNames(ctx context.Context, tx *store.Tx, c *model.Complaint, lang string, vars map[string]string) error {
+func (s *Service) fillNames(ctx context.Context, c *model.Complaint, lang string, vars map[string]string) error {
 	cat, err := s.category(ctx, c.CategoryID)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -122,18 +123,39 @@ func (tx *Tx) SaveIdempotent(ctx context.Context, user int64, key string, r Idem
 	return nil
 }
 
-// NextRefSeq draws the next reference-number sequence value: a PostgreSQL
-// sequence (never rolled back, shared by all nodes) or, on SQLite, a counter
-// row under the single writer.
+// refBlock is how many sequence values one PostgreSQL draw reserves; it must
+// equal the sequence's INCREMENT BY.
+const refBlock = 50
+
+// refPool hands out a process's reserved block of reference sequence values.
+type refPool struct {
+	mu         sync.Mutex
+	next, over int64
+}
+
+// NextRefSeq draws the next reference-number sequence value: on PostgreSQL
+// from a block of 50 reserved by one nextval (the sequence is shared by every
+// node and never rolled back, so blocks never overlap); on SQLite from a
+// counter row under the single writer.
 func (tx *Tx) NextRefSeq(ctx context.Context) (int64, error) {
-	var n int64
-	var err error
 	if tx.dialect == Postgres {
-		err = tx.q.QueryRowContext(ctx, `SELECT nextval('complaint_ref_seq')`).Scan(&n)
-	} else {
-		err = tx.q.QueryRowContext(ctx, `INSERT INTO counters (name, value) VALUES ('complaint_ref', 1)
-			ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`).Scan(&n)
+		p := tx.refs
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if p.next == 0 || p.next >= p.over {
+			var start int64
+			if err := tx.q.QueryRowContext(ctx, `SELECT nextval('complaint_ref_seq')`).Scan(&start); err != nil {
+				return 0, fmt.Errorf("store: next reference: %w", err)
+			}
+			p.next, p.over = start, start+refBlock
+		}
+		n := p.next
+		p.next++
+		return n, nil
 	}
+	var n int64
+	err := tx.q.QueryRowContext(ctx, `INSERT INTO counters (name, value) VALUES ('complaint_ref', 1)
+		ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: next reference: %w", err)
 	}

@@ -281,3 +281,43 @@ func (c *conn) OpenRefsLike(ctx context.Context, mobile string, categoryID, area
 	}
 	return out, rows.Err()
 }
+
+// CallerState is what registration checks about a mobile, read in one query.
+type CallerState struct {
+	Blocked    bool
+	MonthCount int
+	// DuplicateRefs are the unclosed complaints of the same category at the
+	// same area.
+	DuplicateRefs []string
+}
+
+// CallerStateOf reads, in one round trip, whether mobile is blocked at now,
+// how many complaints it registered since monthStart, and its unclosed
+// complaints of category at area.
+func (c *conn) CallerStateOf(ctx context.Context, mobile string, now, monthStart time.Time, categoryID, areaID int64) (CallerState, error) {
+	rows, err := c.q.QueryContext(ctx, `
+		SELECT 'b', '' FROM blocked_numbers WHERE mobile = $1 AND unblocked_at IS NULL AND (until IS NULL OR until > $2)
+		UNION ALL SELECT 'n', CAST(COUNT(*) AS TEXT) FROM complaints WHERE mobile = $1 AND registered_at >= $3
+		UNION ALL SELECT 'd', ref FROM complaints WHERE mobile = $1 AND category_id = $4 AND area_id = $5 AND status <> 'closed'`,
+		mobile, ms(now), ms(monthStart), categoryID, areaID)
+	if err != nil {
+		return CallerState{}, fmt.Errorf("store: caller state: %w", err)
+	}
+	defer rows.Close()
+	var st CallerState
+	for rows.Next() {
+		var kind, v string
+		if err := rows.Scan(&kind, &v); err != nil {
+			return st, err
+		}
+		switch kind {
+		case "b":
+			st.Blocked = true
+		case "n":
+			fmt.Sscan(v, &st.MonthCount)
+		case "d":
+			st.DuplicateRefs = append(st.DuplicateRefs, v)
+		}
+	}
+	return st, rows.Err()
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -169,4 +170,38 @@ func (c *conn) Attachment(ctx context.Context, id int64) (Attachment, error) {
 	}
 	a.ComplaintID, a.CreatedAt = complaint.Int64, fromMS(created)
 	return a, nil
+}
+
+// InsertOutboxRows queues several messages in one statement; rows whose
+// dedupe key is queued already are skipped.
+func (tx *Tx) InsertOutboxRows(ctx context.Context, rows []OutboxRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	const cols = 11
+	var b strings.Builder
+	b.WriteString(`INSERT INTO outbox (complaint_id, post_id, mobile, template, language, vars, dedupe_key, status, next_at,
+		created_at, last_error) VALUES `)
+	args := make([]any, 0, cols*len(rows))
+	for i, m := range rows {
+		vars, err := json.Marshal(m.Vars)
+		if err != nil {
+			return err
+		}
+		status := m.Status
+		if status == "" {
+			status = OutboxPending
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(" + placeholders(i*cols+1, cols) + ")")
+		args = append(args, idArg(m.ComplaintID), idArg(m.PostID), m.Mobile, m.Template, m.Language, string(vars),
+			m.DedupeKey, status, ms(m.NextAt), ms(m.CreatedAt), m.LastError)
+	}
+	b.WriteString(" ON CONFLICT (dedupe_key) DO NOTHING")
+	if _, err := tx.q.ExecContext(ctx, b.String(), args...); err != nil {
+		return fmt.Errorf("store: queue messages: %w", err)
+	}
+	return nil
 }

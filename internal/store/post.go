@@ -325,3 +325,27 @@ func (c *conn) RoutingPosts(ctx context.Context) ([]RoutingPost, error) {
 	}
 	return out, rows.Err()
 }
+
+// HolderMobiles maps each of the posts held now to its officer's mobile;
+// vacant posts are absent.
+func (c *conn) HolderMobiles(ctx context.Context, posts []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(posts) == 0 {
+		return out, nil
+	}
+	rows, err := c.q.QueryContext(ctx, `SELECT x.post_id, o.mobile FROM postings x JOIN officers o ON o.id = x.officer_id
+		WHERE x.to_at IS NULL AND x.post_id IN (`+placeholders(1, len(posts))+`)`, int64Args(posts)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: holders: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var m string
+		if err := rows.Scan(&id, &m); err != nil {
+			return nil, err
+		}
+		out[id] = m
+	}
+	return out, rows.Err()
+}

@@ -52,6 +52,7 @@ type Store struct {
 	writeMu sync.Mutex
 	// group feeds TxGrouped's batch runners (group.go).
 	group chan *groupItem
+	refs  refPool
 }
 
 // Tx is a write transaction.
@@ -60,6 +61,7 @@ type Tx struct {
 	tx *sql.Tx
 	// after holds functions to run once the transaction has committed.
 	after []func()
+	refs  *refPool
 }
 
 // Open connects to dsn: "postgres://…" or "postgresql://…" selects PostgreSQL,
@@ -141,7 +143,7 @@ func (s *Store) tryTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	tx := &Tx{conn: conn{q: sqlTx, dialect: s.dialect, inTx: true}, tx: sqlTx}
+	tx := &Tx{conn: conn{q: sqlTx, dialect: s.dialect, inTx: true}, tx: sqlTx, refs: &s.refs}
 	if s.wcache != nil {
 		tx.q = cachedTx{tx: sqlTx, cache: s.wcache}
 	}

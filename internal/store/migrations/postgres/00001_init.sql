@@ -266,8 +266,9 @@ CREATE TABLE idempotency_keys (
     PRIMARY KEY (user_id, key)
 );
 
--- Reference numbers come from this sequence so that every node draws unique ones.
-CREATE SEQUENCE complaint_ref_seq;
+-- Reference numbers come from this sequence so that every node draws unique
+-- ones; each draw reserves a block of 50 for the drawing process.
+CREATE SEQUENCE complaint_ref_seq INCREMENT BY 50;
 
 -- +goose Down
 SELECT 1;
