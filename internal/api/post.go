@@ -193,7 +193,7 @@ type officerJSON struct {
 	Mobile   string        `json:"mobile"`
 	Username string        `json:"username"`
 	UserID   int64         `json:"user_id"`
-	Postings []postingJSON `json:"postings,omitempty"`
+	Postings []postingJSON `json:"postings"`
 }
 
 func (s *Server) listOfficers(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -209,7 +209,7 @@ func (s *Server) listOfficers(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	out := make([]officerJSON, len(os))
 	var last int64
 	for i, o := range os {
-		out[i] = officerJSON{ID: o.ID, Name: o.Name, Mobile: o.Mobile, Username: o.Username, UserID: o.UserID}
+		out[i] = officerJSON{ID: o.ID, Name: o.Name, Mobile: o.Mobile, Username: o.Username, UserID: o.UserID, Postings: []postingJSON{}}
 		last = o.ID
 	}
 	writeJSON(w, http.StatusOK, list[officerJSON]{Items: out, NextCursor: nextCursor(len(out), limit, last)})
@@ -243,7 +243,7 @@ func (s *Server) createOfficer(w http.ResponseWriter, r *http.Request, p *auth.P
 		s.writeProblem(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, officerJSON{ID: o.ID, Name: o.Name, Mobile: o.Mobile, Username: o.Username, UserID: o.UserID})
+	writeJSON(w, http.StatusCreated, officerJSON{ID: o.ID, Name: o.Name, Mobile: o.Mobile, Username: o.Username, UserID: o.UserID, Postings: []postingJSON{}})
 }
 
 func (s *Server) specialClosureReasons(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

@@ -162,6 +162,7 @@ func (s *server) request(token, method, path string, body any, hdr ...string) re
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
+	checkContract(s.t, req, res.StatusCode, res.Header, raw)
 	r := resp{status: res.StatusCode, raw: raw, header: res.Header}
 	if len(raw) > 0 && raw[0] == '{' {
 		if err := json.Unmarshal(raw, &r.body); err != nil {
