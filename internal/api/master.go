@@ -33,6 +33,7 @@ func (s *Server) masterRoutes() {
 	s.handle("GET /api/v1/officers", s.authed(s.listOfficers))
 	s.handle("GET /api/v1/officers/{id}", s.authed(s.getOfficer))
 	s.handle("POST /api/v1/officers", s.authed(s.createOfficer))
+	s.handle("PATCH /api/v1/officers/{id}", s.authed(s.patchOfficer))
 	s.handle("GET /api/v1/special-closure-reasons", s.authed(s.specialClosureReasons))
 }
 

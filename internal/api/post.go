@@ -269,3 +269,27 @@ func istPtr(t *time.Time) *time.Time {
 	x := ist(*t)
 	return &x
 }
+
+func (s *Server) patchOfficer(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	id, ok := s.pathID(w, r)
+	if !ok {
+		return
+	}
+	var in struct {
+		Name   *string `json:"name"`
+		Mobile *string `json:"mobile"`
+	}
+	if s.decode(w, r, &in) != nil {
+		return
+	}
+	if _, err := s.svc.UpdateOfficer(r.Context(), p, id, in.Name, in.Mobile); err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	o, ps, err := s.svc.Officer(r.Context(), p, id)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, officerJSON{ID: o.ID, Name: o.Name, Mobile: o.Mobile, Username: o.Username, UserID: o.UserID, Postings: postingsOut(ps)})
+}

@@ -22,6 +22,9 @@ func TestTransferMovesTheQueue(t *testing.T) {
 
 		newOfficer := admin.must(201, "POST", "/api/v1/officers", map[string]string{"name": "Kavita Rawat", "mobile": "9811122233",
 			"username": "kavita.rawat", "password": demoPassword})
+		fixed := admin.must(200, "PATCH", fmt.Sprintf("/api/v1/officers/%d", num(newOfficer["id"])), map[string]any{"mobile": "98111 22234"})
+		requireEqual(t, "officer mobile corrected", str(fixed["mobile"]), "9811122234")
+		requireEqual(t, "bad mobile", admin.do("PATCH", fmt.Sprintf("/api/v1/officers/%d", num(newOfficer["id"])), map[string]any{"mobile": "123"}).status, 400)
 		got := admin.must(200, "PUT", fmt.Sprintf("/api/v1/posts/%d/officer", post), map[string]any{"officer_id": num(newOfficer["id"])})
 		requireEqual(t, "post's officer", str(obj(got["officer"])["username"]), "kavita.rawat")
 

@@ -504,3 +504,34 @@ func validUsername(s string) bool {
 var errNotYours = fmt.Errorf("service: %w", store.ErrNotFound)
 
 var _ = workflow.ErrForbidden
+
+// UpdateOfficer changes an officer's name and/or mobile (admin); nil leaves
+// a field as it is.
+func (s *Service) UpdateOfficer(ctx context.Context, p *auth.Principal, id int64, name, mobile *string) (model.Officer, error) {
+	if err := require(p, model.RoleAdmin); err != nil {
+		return model.Officer{}, err
+	}
+	var o model.Officer
+	err := s.st.Tx(ctx, func(tx *store.Tx) error {
+		var err error
+		if o, err = tx.Officer(ctx, id); err != nil {
+			return err
+		}
+		var c checker
+		if name != nil {
+			o.Name = c.text("name", *name, true, 120)
+		}
+		if mobile != nil {
+			m, ok := NormalizeMobile(*mobile)
+			if !ok {
+				c.add("mobile", "invalid_mobile", nil)
+			}
+			o.Mobile = m
+		}
+		if err := c.err(); err != nil {
+			return err
+		}
+		return tx.UpdateOfficer(ctx, o)
+	})
+	return o, err
+}

@@ -349,3 +349,15 @@ func (c *conn) HolderMobiles(ctx context.Context, posts []int64) (map[int64]stri
 	}
 	return out, rows.Err()
 }
+
+// UpdateOfficer changes an officer's name and mobile (and their user's).
+func (tx *Tx) UpdateOfficer(ctx context.Context, o model.Officer) error {
+	if err := tx.update(ctx, "officer", o.ID, `UPDATE officers SET name = $1, mobile = $2 WHERE id = $3`, o.Name, o.Mobile, o.ID); err != nil {
+		return err
+	}
+	if o.UserID != 0 {
+		_, err := tx.q.ExecContext(ctx, `UPDATE users SET name = $1, mobile = $2 WHERE id = $3`, o.Name, o.Mobile, o.UserID)
+		return err
+	}
+	return nil
+}
