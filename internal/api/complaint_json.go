@@ -129,9 +129,14 @@ func complaintsOut(rows []store.ComplaintRow, p *auth.Principal, now time.Time) 
 func detailOut(d service.ComplaintDetail, p *auth.Principal, now time.Time) complaintJSON {
 	out := complaintOut(d.ComplaintRow, p, now)
 	out.Events = make([]eventJSON, len(d.Events))
+	// A citizen sees which post acted, never the names of officers or agents.
+	citizen := p.Has(model.RoleCitizen) && !p.Any(model.RoleAgent, model.RoleSupervisor, model.RoleOfficer, model.RoleMonitor, model.RoleAdmin)
 	for i, e := range d.Events {
-		name := e.ActorName
-		out.Events[i] = eventJSON{At: ist(e.At), Kind: string(e.Kind), Actor: actorJSON{UserID: e.ActorUserID, Name: name, PostID: e.ActorPostID},
+		name, uid := e.ActorName, e.ActorUserID
+		if citizen {
+			name, uid = "", nil
+		}
+		out.Events[i] = eventJSON{At: ist(e.At), Kind: string(e.Kind), Actor: actorJSON{UserID: uid, Name: name, PostID: e.ActorPostID},
 			Level: e.Level, FromLevel: e.FromLevel, ToLevel: e.ToLevel, FromPostID: e.FromPostID, ToPostID: e.ToPostID, Note: e.Note, Payload: e.Payload}
 	}
 	if d.Report != nil {
@@ -141,6 +146,9 @@ func detailOut(d service.ComplaintDetail, p *auth.Principal, now time.Time) comp
 		}
 		out.Report = &reportJSON{Text: d.Report.Text, OfficerName: d.Report.OfficerName, PostID: d.Report.PostID, At: ist(d.Report.At),
 			Attachments: att, Special: d.Report.Special}
+		if citizen {
+			out.Report.OfficerName = ""
+		}
 	}
 	return out
 }
