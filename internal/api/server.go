@@ -190,6 +190,7 @@ func (s *Server) routes() {
 	s.masterRoutes()
 	s.complaintRoutes()
 	s.devRoutes()
+	s.smsRoutes()
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {

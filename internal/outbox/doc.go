@@ -19,6 +19,26 @@
 //     failed, when it is permanent or the message has grown too old to be
 //     worth sending (a one-time code a day late helps nobody).
 //
+// # Leases and tokens
+//
+// A claim is a lease, not a lock: a dispatcher that dies mid-batch holds
+// nothing once its lease is over, and any node takes the rows from there. So
+// one dispatcher must not still be sending a row when another can claim it.
+// Three rules see to that. A batch starts no send once three quarters of the
+// lease are gone; a send may not run past the lease, less an eighth of it for
+// the mark (the providers' own timeouts are far shorter: this only stops a
+// send that hangs); and every claim gives each row a fresh token (the store
+// counts the row's claims), without which no mark applies. A dispatcher that
+// stalled past its lease — a long GC pause, a frozen VM — therefore cannot
+// record anything over the node that has claimed the row since: its mark is
+// refused with [ErrLeaseLost] and it drops the rest of its batch. What is
+// left is the one case no outbox can close, a send that completed while the
+// process died before the mark: that message goes again after the lease
+// (at least once, never lost).
+//
+// Rows a batch does not reach (a batch cut short, a shutdown) are released
+// at once, so another node need not wait out their lease.
+//
 // A gateway that is down therefore costs nothing but time: every message
 // waits in the table, retried ever less often, and goes out once the gateway
 // is back, in the order it fell due.

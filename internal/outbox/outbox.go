@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -25,25 +26,43 @@ type Row struct {
 	Attempts  int // attempts made before this claim
 	CreatedAt time.Time
 	NextAt    time.Time
+	// Token identifies the claim that handed the row out (the store uses the
+	// row's claim count). Marks carry it back, and the queue applies them
+	// only while it is still the row's latest claim.
+	Token int64
 }
 
+// ErrLeaseLost is what a Mark method returns when the row is no longer held
+// by the claim whose token it was given: the lease ran out and another
+// dispatcher claimed the row, or the row is no longer pending.
+var ErrLeaseLost = errors.New("outbox: lease lost")
+
 // Queue is the storage the dispatcher needs. The three Mark methods each
-// record one attempt (attempts = attempts + 1) and end the row's lease; they
-// touch only rows still pending, so a late mark cannot undo a final state.
+// record one attempt (attempts = attempts + 1) and end the row's lease. They
+// apply only while the row is pending and token is still its latest claim,
+// and return ErrLeaseLost otherwise, so a late mark can neither undo a final
+// state nor overwrite the row under the dispatcher that claimed it since.
 type Queue interface {
 	// Claim leases up to limit rows that are pending and due (next_at <= now),
 	// oldest due first, for lease; rows leased by another dispatcher are skipped.
 	// A lease is over when lease_until <= now. It must be atomic across
-	// processes (FOR UPDATE SKIP LOCKED on PostgreSQL; one writer on SQLite).
+	// processes (FOR UPDATE SKIP LOCKED on PostgreSQL; one writer on SQLite),
+	// and give every row it returns a token no earlier claim of it had.
 	Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]Row, error)
 	// MarkSent makes the row sent, keeping provider and providerID (which
 	// delivery receipts will name) and the time.
-	MarkSent(ctx context.Context, id int64, provider, providerID string, now time.Time) error
+	MarkSent(ctx context.Context, id, token int64, provider, providerID string, now time.Time) error
 	// MarkRetry leaves the row pending, due again at next, with reason as its
 	// last error.
-	MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error
+	MarkRetry(ctx context.Context, id, token int64, next time.Time, reason string) error
 	// MarkFailed makes the row failed for good, with reason and the time.
-	MarkFailed(ctx context.Context, id int64, reason string, now time.Time) error
+	MarkFailed(ctx context.Context, id, token int64, reason string, now time.Time) error
+	// Release ends the leases of claimed rows the dispatcher will not work
+	// after all (a batch cut short, a shutdown), without counting an
+	// attempt, so that the next claim — here or on another node — takes
+	// them at once instead of after the lease. Rows whose token is no longer
+	// current are left alone.
+	Release(ctx context.Context, rows []Row) error
 }
 
 // Options tune a Dispatcher. Zero values take the defaults shown.
@@ -66,6 +85,10 @@ type Options struct {
 	// burst and then nothing.
 	RatePerSecond float64
 	Burst         int
+	// Concurrency is how many rows of a batch are sent at once; 1. More
+	// than one keeps a provider with a window (SMPP pipelines submit_sm)
+	// or a slow HTTP gateway busy; the rows still start in due order.
+	Concurrency int
 	// Jitter returns a number in [0, 1) that spreads retries; default
 	// math/rand/v2. Tests pass a constant.
 	Jitter func() float64
@@ -76,13 +99,14 @@ type Options struct {
 // number of processes may share one queue.
 type Dispatcher struct {
 	q    Queue
-	reg  *sms.Registry
+	reg  atomic.Pointer[sms.Registry]
 	p    sms.Provider
 	now  func() time.Time
 	opts Options
 	log  *slog.Logger
 
-	mu      sync.Mutex // one batch at a time, and the bucket
+	mu      sync.Mutex // one batch at a time
+	limMu   sync.Mutex // the bucket, shared by a batch's senders
 	limiter *bucket
 }
 
@@ -111,13 +135,17 @@ func New(q Queue, reg *sms.Registry, p sms.Provider, now func() time.Time, opts 
 	if opts.RatePerSecond < 0 {
 		return nil, errors.New("outbox: negative rate")
 	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 1
+	}
 	if opts.Jitter == nil {
 		opts.Jitter = rand.Float64
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	d := &Dispatcher{q: q, reg: reg, p: p, now: now, opts: opts, log: opts.Logger}
+	d := &Dispatcher{q: q, p: p, now: now, opts: opts, log: opts.Logger}
+	d.reg.Store(reg)
 	if opts.RatePerSecond > 0 {
 		burst := opts.Burst
 		if burst <= 0 {
@@ -128,10 +156,18 @@ func New(q Queue, reg *sms.Registry, p sms.Provider, now func() time.Time, opts 
 	return d, nil
 }
 
+// SetRegistry makes later renders use reg: templates are edited by admins
+// while the dispatcher runs. A nil reg is ignored.
+func (d *Dispatcher) SetRegistry(reg *sms.Registry) {
+	if reg != nil {
+		d.reg.Store(reg)
+	}
+}
+
 // Run works the outbox until ctx is done: a batch, then the next one at once
 // while there is more to send, else after the poll interval. On shutdown it
-// finishes the message in hand and returns nil; rows it had claimed but not
-// reached wait out their lease.
+// finishes the messages in hand, releases the rows it had claimed but not
+// reached, and returns nil.
 func (d *Dispatcher) Run(ctx context.Context) error {
 	tick := time.NewTicker(d.opts.PollInterval)
 	defer tick.Stop()
@@ -182,8 +218,11 @@ func (d *Dispatcher) runOnce(ctx context.Context) (batchResult, error) {
 	if d.limiter != nil {
 		// Claim only what may be sent now: a leased row that waits for a
 		// token is a row no other dispatcher can send either.
-		if limit = min(limit, d.limiter.available(now)); limit == 0 {
-			res.more, res.wait = true, d.limiter.wait(now)
+		d.limMu.Lock()
+		avail := d.limiter.available(now)
+		d.limMu.Unlock()
+		if limit = min(limit, avail); limit == 0 {
+			res.more, res.wait = true, d.wait()
 			return res, nil
 		}
 	}
@@ -192,35 +231,109 @@ func (d *Dispatcher) runOnce(ctx context.Context) (batchResult, error) {
 		return res, fmt.Errorf("outbox: claim: %w", err)
 	}
 	res.more = len(rows) == limit
-	// Stop sending well before the lease runs out: past it another
-	// dispatcher may claim the same rows and send them again.
-	stopAt := now.Add(d.opts.Lease - d.opts.Lease/4)
-	for _, row := range rows {
-		if ctx.Err() != nil {
-			return res, nil
+	b := batch{d: d, ctx: ctx, leaseEnd: now.Add(d.opts.Lease),
+		// Stop starting sends well before the lease runs out: past it
+		// another dispatcher may claim the same rows and send them again.
+		stopAt: now.Add(d.opts.Lease - d.opts.Lease/4)}
+	b.work(rows)
+	res.sent, res.retried, res.failed = b.sent, b.retried, b.failed
+	if b.cut {
+		res.more = true
+	}
+	if len(b.unreached) > 0 {
+		// Hand what this batch did not reach to the next claim now rather
+		// than after the lease.
+		if err := d.q.Release(context.WithoutCancel(ctx), b.unreached); err != nil {
+			d.log.WarnContext(ctx, "outbox rows not released; they wait out their lease", "rows", len(b.unreached), "err", err)
 		}
-		if !d.now().Before(stopAt) {
-			d.log.WarnContext(ctx, "outbox batch outran its lease; leaving the rest for the next claim")
-			res.more = true
-			break
-		}
-		outcome, err := d.process(ctx, row)
-		switch outcome {
-		case outcomeSent:
-			res.sent++
-		case outcomeRetried:
-			res.retried++
-		case outcomeFailed:
-			res.failed++
-		}
-		if err != nil {
-			return res, err
-		}
+	}
+	if b.err != nil {
+		return res, b.err
 	}
 	if d.limiter != nil && res.more {
-		res.wait = d.limiter.wait(d.now())
+		res.wait = d.wait()
 	}
 	return res, nil
+}
+
+func (d *Dispatcher) wait() time.Duration {
+	d.limMu.Lock()
+	defer d.limMu.Unlock()
+	return d.limiter.wait(d.now())
+}
+
+// batch works the rows of one claim with up to Options.Concurrency senders.
+type batch struct {
+	d        *Dispatcher
+	ctx      context.Context
+	leaseEnd time.Time
+	stopAt   time.Time
+
+	mu                    sync.Mutex
+	sent, retried, failed int
+	err                   error // the first storage failure; no new sends after it
+	lost                  bool  // a mark found the lease gone; no new sends after it
+	cut                   bool  // stopped before the end of the claim
+	unreached             []Row
+}
+
+func (b *batch) work(rows []Row) {
+	d := b.d
+	slots := make(chan struct{}, d.opts.Concurrency)
+	var wg sync.WaitGroup
+	for i, row := range rows {
+		slots <- struct{}{} // a free sender; with one, the previous row is done
+		if stop, why := b.stop(); stop {
+			<-slots
+			if why != "" {
+				d.log.WarnContext(b.ctx, why)
+			}
+			b.mu.Lock()
+			b.cut = true
+			b.unreached = append(b.unreached, rows[i:]...)
+			b.mu.Unlock()
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-slots }()
+			out, err := d.process(b.ctx, row, b.leaseEnd)
+			b.mu.Lock()
+			defer b.mu.Unlock()
+			switch out {
+			case outcomeSent:
+				b.sent++
+			case outcomeRetried:
+				b.retried++
+			case outcomeFailed:
+				b.failed++
+			}
+			switch {
+			case errors.Is(err, ErrLeaseLost):
+				b.lost = true
+			case err != nil && b.err == nil:
+				b.err = err
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// stop reports whether the batch must not start another send, and what to
+// log about it.
+func (b *batch) stop() (bool, string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch {
+	case b.ctx.Err() != nil, b.err != nil:
+		return true, ""
+	case b.lost:
+		return true, "outbox batch lost its lease; leaving the rest to the dispatcher that has them"
+	case !b.d.now().Before(b.stopAt):
+		return true, "outbox batch outran its lease; leaving the rest for the next claim"
+	}
+	return false, ""
 }
 
 type outcome int
@@ -234,14 +347,22 @@ const (
 
 // process renders, sends and marks one row. The send and the marks run to
 // completion even when ctx is cancelled, so that shutdown never leaves a
-// message sent but unrecorded.
-func (d *Dispatcher) process(ctx context.Context, row Row) (outcome, error) {
+// message sent but unrecorded; but the send may not outlive the lease, less
+// a margin for the mark, because past it the row may be claimed again and
+// sent twice. (The providers' own timeouts are far shorter than a lease:
+// this bound only ever bites a send that hangs.)
+//
+// A mark that finds the lease gone returns ErrLeaseLost.
+func (d *Dispatcher) process(ctx context.Context, row Row, leaseEnd time.Time) (outcome, error) {
 	work := context.WithoutCancel(ctx)
 	log := d.log.With("outbox_id", row.ID, "template", row.Template, "attempt", row.Attempts+1)
 	deadline := row.CreatedAt.Add(d.maxAge(row.Template))
 
 	fail := func(reason string) (outcome, error) {
-		if err := d.q.MarkFailed(work, row.ID, clip(reason), d.now()); err != nil {
+		if err := d.q.MarkFailed(work, row.ID, row.Token, clip(reason), d.now()); err != nil {
+			if errors.Is(err, ErrLeaseLost) {
+				log.WarnContext(ctx, "sms failure not recorded: another dispatcher has the row", "reason", reason)
+			}
 			return outcomeNone, fmt.Errorf("outbox: mark %d failed: %w", row.ID, err)
 		}
 		log.WarnContext(ctx, "sms failed", "reason", reason)
@@ -251,16 +372,20 @@ func (d *Dispatcher) process(ctx context.Context, row Row) (outcome, error) {
 	if !d.now().Before(deadline) {
 		return fail("expired: not sent within " + d.maxAge(row.Template).String())
 	}
-	rendered, err := d.reg.Render(row.Template, row.Language, row.Vars)
+	rendered, err := d.reg.Load().Render(row.Template, row.Language, row.Vars)
 	if err != nil {
 		return fail("render: " + err.Error())
 	}
 	if d.limiter != nil {
+		d.limMu.Lock()
 		d.limiter.take(d.now())
+		d.limMu.Unlock()
 	}
-	id, err := d.p.Send(work, sms.Outgoing{To: row.Mobile, Rendered: rendered})
+	sendCtx, cancel := context.WithTimeout(work, leaseEnd.Sub(d.now())-d.opts.Lease/8)
+	id, err := d.p.Send(sendCtx, sms.Outgoing{To: row.Mobile, Rendered: rendered})
+	cancel()
 	if err == nil {
-		if err := d.q.MarkSent(work, row.ID, d.p.Name(), id, d.now()); err != nil {
+		if err := d.q.MarkSent(work, row.ID, row.Token, d.p.Name(), id, d.now()); err != nil {
 			// The SMS went; the row still says pending. It will be sent
 			// again once its lease ends: say so loudly.
 			log.ErrorContext(ctx, "sms sent but not recorded; it may be sent twice",
@@ -278,7 +403,10 @@ func (d *Dispatcher) process(ctx context.Context, row Row) (outcome, error) {
 	if !next.Before(deadline) {
 		return fail(fmt.Sprintf("gave up after %d attempts: %v", row.Attempts+1, err))
 	}
-	if err := d.q.MarkRetry(work, row.ID, next, clip(err.Error())); err != nil {
+	if err := d.q.MarkRetry(work, row.ID, row.Token, next, clip(err.Error())); err != nil {
+		if errors.Is(err, ErrLeaseLost) {
+			log.WarnContext(ctx, "sms retry not recorded: another dispatcher has the row", "err", err)
+		}
 		return outcomeNone, fmt.Errorf("outbox: mark %d for retry: %w", row.ID, err)
 	}
 	log.InfoContext(ctx, "sms will be retried", "err", err, "next_at", next)

@@ -59,6 +59,7 @@ type memQueue struct {
 	claimErr error
 	markErr  error
 	claims   int
+	released int
 	sentLog  []sentEntry // MarkSent calls, in order
 }
 
@@ -97,22 +98,44 @@ func (q *memQueue) Claim(_ context.Context, now time.Time, limit int, lease time
 	var out []Row
 	for _, r := range due[:min(limit, len(due))] {
 		r.leaseUntil = now.Add(lease)
+		r.Token++
 		out = append(out, r.Row)
 	}
 	return out, nil
 }
 
+// held reports whether token is still the claim holding row id.
+func (q *memQueue) held(id, token int64) (*memRow, error) {
+	r := q.get(id)
+	if r.status != "pending" || r.Token != token {
+		return nil, ErrLeaseLost
+	}
+	return r, nil
+}
+
+func (q *memQueue) Release(_ context.Context, rows []Row) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.released += len(rows)
+	for _, row := range rows {
+		if r, err := q.held(row.ID, row.Token); err == nil {
+			r.leaseUntil = time.Time{}
+		}
+	}
+	return nil
+}
+
 func (q *memQueue) get(id int64) *memRow { return q.rows[id-1] }
 
-func (q *memQueue) MarkSent(_ context.Context, id int64, provider, providerID string, now time.Time) error {
+func (q *memQueue) MarkSent(_ context.Context, id, token int64, provider, providerID string, now time.Time) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.markErr != nil {
 		return q.markErr
 	}
-	r := q.get(id)
-	if r.status != "pending" {
-		return nil
+	r, err := q.held(id, token)
+	if err != nil {
+		return err
 	}
 	q.sentLog = append(q.sentLog, sentEntry{id, r.NextAt})
 	r.status, r.provider, r.providerID, r.doneAt = "sent", provider, providerID, now
@@ -121,15 +144,15 @@ func (q *memQueue) MarkSent(_ context.Context, id int64, provider, providerID st
 	return nil
 }
 
-func (q *memQueue) MarkRetry(_ context.Context, id int64, next time.Time, reason string) error {
+func (q *memQueue) MarkRetry(_ context.Context, id, token int64, next time.Time, reason string) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.markErr != nil {
 		return q.markErr
 	}
-	r := q.get(id)
-	if r.status != "pending" {
-		return nil
+	r, err := q.held(id, token)
+	if err != nil {
+		return err
 	}
 	r.NextAt, r.reason = next, reason
 	r.Attempts++
@@ -137,15 +160,15 @@ func (q *memQueue) MarkRetry(_ context.Context, id int64, next time.Time, reason
 	return nil
 }
 
-func (q *memQueue) MarkFailed(_ context.Context, id int64, reason string, now time.Time) error {
+func (q *memQueue) MarkFailed(_ context.Context, id, token int64, reason string, now time.Time) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.markErr != nil {
 		return q.markErr
 	}
-	r := q.get(id)
-	if r.status != "pending" {
-		return nil
+	r, err := q.held(id, token)
+	if err != nil {
+		return err
 	}
 	r.status, r.reason, r.doneAt = "failed", reason, now
 	r.Attempts++

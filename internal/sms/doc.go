@@ -14,7 +14,16 @@
 // id, header, entity id, typed variables) and [Registry.Render] fills only
 // those, checking every value against its type and length before a gateway
 // ever sees it. A failure
-// there is permanent: retrying will not make a bad value fit.
+// there is permanent: retrying will not make a bad value fit. The one
+// exception is a text variable marked Truncate — the name of a complaint
+// type, a place, a department, whose length the helpline does not choose —
+// which is shortened to its limit at a grapheme-cluster boundary instead, so
+// that an officer is not left without the SMS about a new complaint because
+// its type has a long name.
+//
+// The registry a running server renders with is stored (package store's
+// sms_templates, seeded from [DefaultTemplates]) and edited by admins as the
+// DLT registrations come through; every node reloads it when it changes.
 //
 // # Encoding and segments
 //

@@ -57,10 +57,19 @@ func defaultMaxLen(t VarType) int {
 
 // Var names one {#var#} of a template body, in order, with its DLT type and
 // the longest value it accepts (in characters; 0 means the type's default).
+//
+// Truncate lets a text variable that is too long be shortened to fit — cut
+// at a grapheme-cluster boundary, ending in "…" — instead of being refused.
+// It is for names (of a complaint type, a place, a department), which the
+// helpline does not choose the length of and which still tell the reader
+// what is meant when shortened: refusing them would leave an officer
+// without the SMS about a new complaint. Other types are never shortened: a
+// cut reference number or date would be wrong, not short.
 type Var struct {
-	Name   string
-	Type   VarType
-	MaxLen int
+	Name     string
+	Type     VarType
+	MaxLen   int
+	Truncate bool
 }
 
 func (v Var) maxLen() int {
@@ -284,7 +293,10 @@ func checkVar(v Var, s string, present bool) (string, string) {
 		}
 	}
 	if n := utf8.RuneCountInString(s); n > v.maxLen() {
-		return "", fmt.Sprintf("longer than %d characters", v.maxLen())
+		if v.Type != VarText || !v.Truncate {
+			return "", fmt.Sprintf("longer than %d characters", v.maxLen())
+		}
+		s = shorten(s, v.maxLen())
 	}
 	switch v.Type {
 	case VarRef:
@@ -320,6 +332,30 @@ func checkVar(v Var, s string, present bool) (string, string) {
 		}
 	}
 	return s, ""
+}
+
+// shorten cuts s to at most max characters, ellipsis included, at a
+// grapheme-cluster boundary, so that no matra or half of a conjunct is left
+// dangling; the space before the cut goes too. The ellipsis is "…" in text
+// that goes as UCS-2 anyway, and "..." in GSM-7 text, where "…" would turn
+// the whole message into UCS-2 and double its parts.
+func shorten(s string, max int) string {
+	ellipsis := "…"
+	if IsGSM7(s) {
+		ellipsis = "..."
+	}
+	budget := max - utf8.RuneCountInString(ellipsis)
+	var b strings.Builder
+	n := 0
+	for _, c := range Clusters(s) {
+		k := utf8.RuneCountInString(c)
+		if n+k > budget {
+			break
+		}
+		b.WriteString(c)
+		n += k
+	}
+	return strings.TrimRightFunc(b.String(), func(r rune) bool { return unicode.IsSpace(r) || r == ',' }) + ellipsis
 }
 
 // ValidMobile reports whether s is a 10-digit Indian mobile number (starting

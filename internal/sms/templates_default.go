@@ -16,10 +16,12 @@ func DefaultTemplates() []Template {
 	// The variables, under the names the rest of the system puts in an
 	// outbox message's Vars.
 	var (
-		varRef        = Var{Name: "ref", Type: VarRef}
-		varDepartment = Var{Name: "department", Type: VarText, MaxLen: 30}
-		varCategory   = Var{Name: "category", Type: VarText, MaxLen: 30}
-		varPlace      = Var{Name: "place", Type: VarText, MaxLen: 30}
+		varRef = Var{Name: "ref", Type: VarRef}
+		// Names come from master data of any length; DLT caps a variable
+		// at 30 characters, so they are shortened to fit.
+		varDepartment = Var{Name: "department", Type: VarText, MaxLen: 30, Truncate: true}
+		varCategory   = Var{Name: "category", Type: VarText, MaxLen: 30, Truncate: true}
+		varPlace      = Var{Name: "place", Type: VarText, MaxLen: 30, Truncate: true}
 		varDueDate    = Var{Name: "due_date", Type: VarDate}
 		varLink       = Var{Name: "link", Type: VarURL, MaxLen: 40}
 		varLevel      = Var{Name: "level", Type: VarNumber, MaxLen: 1}
