@@ -97,7 +97,7 @@ func (s *Server) getComplaint(w http.ResponseWriter, r *http.Request, p *auth.Pr
 
 func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	q := r.URL.Query()
-	_, limit, ok := s.page(w, r)
+	limit, ok := s.pageLimit(w, r)
 	if !ok {
 		return
 	}
@@ -162,7 +162,7 @@ func (s *Server) writeList(w http.ResponseWriter, r *http.Request, p *auth.Princ
 }
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	_, limit, ok := s.page(w, r)
+	limit, ok := s.pageLimit(w, r)
 	if !ok {
 		return
 	}
@@ -181,7 +181,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, p *auth.Principal
 }
 
 func (s *Server) feedbackQueue(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	_, limit, ok := s.page(w, r)
+	limit, ok := s.pageLimit(w, r)
 	if !ok {
 		return
 	}
@@ -190,7 +190,7 @@ func (s *Server) feedbackQueue(w http.ResponseWriter, r *http.Request, p *auth.P
 }
 
 func (s *Server) rerouteDesk(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	_, limit, ok := s.page(w, r)
+	limit, ok := s.pageLimit(w, r)
 	if !ok {
 		return
 	}
@@ -199,7 +199,7 @@ func (s *Server) rerouteDesk(w http.ResponseWriter, r *http.Request, p *auth.Pri
 }
 
 func (s *Server) specialClosureQueue(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	_, limit, ok := s.page(w, r)
+	limit, ok := s.pageLimit(w, r)
 	if !ok {
 		return
 	}

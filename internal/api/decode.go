@@ -88,17 +88,27 @@ type list[T any] struct {
 	NextCursor *string `json:"next_cursor"`
 }
 
-// page reads cursor and limit: limit defaults to 50 and is capped at 500; the
-// cursor is an opaque decimal id. ok is false when a problem was answered.
-func (s *Server) page(w http.ResponseWriter, r *http.Request) (after int64, limit int, ok bool) {
+// pageLimit reads limit: default 50, capped at 500. ok is false when a
+// problem was answered. Lists whose cursor is not a plain id (the service
+// checks those) read only this.
+func (s *Server) pageLimit(w http.ResponseWriter, r *http.Request) (limit int, ok bool) {
 	limit = 50
 	if v := r.URL.Query().Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			s.badRequest(w, r, http.StatusBadRequest, "validation", "limit", "field_invalid_number", nil)
-			return 0, 0, false
+			s.badRequest(w, r, http.StatusBadRequest, "validation", "limit", "field_invalid_number", map[string]any{"Field": "limit"})
+			return 0, false
 		}
 		limit = min(n, 500)
+	}
+	return limit, true
+}
+
+// page reads cursor and limit (see pageLimit); the cursor is an opaque
+// decimal id. ok is false when a problem was answered.
+func (s *Server) page(w http.ResponseWriter, r *http.Request) (after int64, limit int, ok bool) {
+	if limit, ok = s.pageLimit(w, r); !ok {
+		return 0, 0, false
 	}
 	if v := r.URL.Query().Get("cursor"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)

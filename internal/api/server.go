@@ -191,6 +191,7 @@ func (s *Server) routes() {
 	s.complaintRoutes()
 	s.devRoutes()
 	s.smsRoutes()
+	s.queueRoutes()
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {

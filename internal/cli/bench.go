@@ -15,6 +15,8 @@ func bench(ctx context.Context, args []string, out io.Writer) int {
 	switch args[0] {
 	case "intake":
 		return benchIntake(ctx, args[1:], out)
+	case "agents":
+		return benchAgents(ctx, args[1:], out)
 	case "sms":
 		return benchSMS(ctx, args[1:], out)
 	}

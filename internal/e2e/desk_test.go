@@ -42,6 +42,19 @@ func TestTransferMovesTheQueue(t *testing.T) {
 			requireEqual(t, "complainant hidden from officers", obj(it["complainant"])["mobile"] == nil, true)
 		}
 		requireEqual(t, "new officer has both", refs[str(c1["ref"])] && refs[str(c2["ref"])], true)
+		// The inbox pages by due date with its own cursor.
+		kavita := s.as("kavita.rawat")
+		first := kavita.must(200, "GET", "/api/v1/inbox?limit=1", nil)
+		cursor := str(first["next_cursor"])
+		if cursor == "" {
+			t.Fatal("a full first page has no next_cursor")
+		}
+		second := kavita.must(200, "GET", "/api/v1/inbox?limit=1&cursor="+cursor, nil)
+		requireEqual(t, "second page", len(items(second)), 1)
+		if str(items(second)[0]["ref"]) == str(items(first)[0]["ref"]) {
+			t.Fatal("the second page repeats the first")
+		}
+		requireEqual(t, "bad cursor", kavita.do("GET", "/api/v1/inbox?cursor=zzz", nil).status, 400)
 		// Nothing about the complaints changed.
 		requireEqual(t, "accountable unchanged", accountable(s.complaint(str(c1["ref"]))), post)
 		// The posting history keeps both officers.
