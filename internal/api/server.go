@@ -190,6 +190,7 @@ func (s *Server) routes() {
 	s.masterRoutes()
 	s.complaintRoutes()
 	s.devRoutes()
+	s.reportRoutes()
 	s.smsRoutes()
 	s.queueRoutes()
 }

@@ -17,6 +17,8 @@ func bench(ctx context.Context, args []string, out io.Writer) int {
 		return benchIntake(ctx, args[1:], out)
 	case "agents":
 		return benchAgents(ctx, args[1:], out)
+	case "reports":
+		return benchReports(ctx, args[1:], out)
 	case "sms":
 		return benchSMS(ctx, args[1:], out)
 	}

@@ -42,6 +42,8 @@ func Run(args []string) int {
 		return serve(ctx, args[1:], os.Stdout)
 	case "migrate":
 		return migrate(ctx, args[1:], os.Stdout)
+	case "check":
+		return check(ctx, args[1:], os.Stdout)
 	case "bench":
 		return bench(ctx, args[1:], os.Stdout)
 	case "version", "--version", "-v":

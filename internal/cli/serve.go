@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/nivaran/nivaran/internal/config"
 	"github.com/nivaran/nivaran/internal/demo"
 	"github.com/nivaran/nivaran/internal/escalator"
+	"github.com/nivaran/nivaran/internal/report"
 	"github.com/nivaran/nivaran/internal/service"
 	"github.com/nivaran/nivaran/internal/store"
 	"github.com/nivaran/nivaran/internal/workflow"
@@ -80,8 +82,18 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer
 			return err
 		}
 	}
+	// Call-centre operations (issue 7): lease length from NIVARAN_CALL_LEASE
+	// until config.Config carries it; the deadline reminders sweep after the
+	// escalations, so that a reminder goes to the level the clock reached.
+	svc.SetCallCentre(service.CallCentreConfig{Lease: callLease()})
 	srv := api.New(svc, log, api.Options{FakeClock: fake, SecureCookies: cfg.SecureCookies,
-		Sweep: func(ctx context.Context) error { _, err := svc.Sweep(ctx); return err }})
+		Sweep: func(ctx context.Context) error {
+			if _, err := svc.Sweep(ctx); err != nil {
+				return err
+			}
+			_, err := svc.SweepReminders(ctx)
+			return err
+		}})
 
 	mountUI(srv, svc, cfg, log)
 	stopSMS, err := startSMS(ctx, cfg, svc, srv, log)
@@ -105,7 +117,16 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer
 		esc := escalator.New(svc, cfg.EscalateEvery, log)
 		wg.Add(1)
 		go func() { defer wg.Done(); _ = esc.Run(workers) }()
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = svc.RunReminders(workers, cfg.EscalateEvery) }()
 	}
+	// The daily verification sample (issue 6), on the service's clock:
+	// NIVARAN_VERIFICATION_PER_DISTRICT closures per district (default 5)
+	// until config.Config carries it.
+	perDistrict, _ := strconv.Atoi(os.Getenv("NIVARAN_VERIFICATION_PER_DISTRICT"))
+	verifier := report.NewVerifier(svc, 15*time.Minute, perDistrict, nil, log)
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = verifier.Run(workers) }()
 
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(out, "nivaran %s serving at %s (database: %s, %s)\n", Version, url, redact(cfg.DB), st.Dialect())
@@ -144,4 +165,13 @@ func printDemo(out io.Writer, url string, s demo.Summary, password string) {
 		fmt.Fprintf(out, "  %-28s %s\n", l.Username, l.Role)
 	}
 	fmt.Fprintf(out, "Sign in: POST %s/api/v1/auth/login {\"username\":\"agent1\",\"password\":\"%s\"}\n\n", url, password)
+}
+
+// callLease is how long a taken queue item stays with its agent:
+// NIVARAN_CALL_LEASE (a duration of at least 30s), or the default.
+func callLease() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("NIVARAN_CALL_LEASE")); err == nil && d >= 30*time.Second {
+		return d
+	}
+	return 0
 }

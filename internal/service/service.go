@@ -123,7 +123,7 @@ func New(st *store.Store, clk clock.Clock, cfg Config, log *slog.Logger) *Servic
 	if cfg.SessionClock == nil {
 		cfg.SessionClock = clk
 	}
-	return withCallCentre(&Service{st: st, clock: clk, cfg: cfg, log: log, logins: auth.NewLimiter(5, time.Minute)})
+	return withReports(withCallCentre(&Service{st: st, clock: clk, cfg: cfg, log: log, logins: auth.NewLimiter(5, time.Minute)}))
 }
 
 // Store exposes the store (for the CLI's benchmarks and checks).

@@ -1,0 +1,95 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/nivaran/nivaran/internal/auth"
+	"github.com/nivaran/nivaran/internal/model"
+	"github.com/nivaran/nivaran/internal/service"
+)
+
+// otpService is citizen sign-in by one-time code. It is asserted at run
+// time so that the pages build while the service method is being written
+// elsewhere; without it the citizen pages say sign-in is unavailable.
+type otpService interface {
+	RequestOTP(ctx context.Context, mobile, client string) error
+	VerifyOTP(ctx context.Context, mobile, code, client string) (string, model.User, error)
+}
+
+func (u *UI) otp() otpService {
+	o, _ := any(u.svc).(otpService)
+	return o
+}
+
+// citizenLogin asks for the mobile number to send a code to.
+func (u *UI) citizenLogin(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	v := u.newView(r, p, "ui_citizen_title")
+	v.Form = newForm(nil)
+	if u.otp() == nil {
+		v.Problem = both(v.L, "ui_otp_unavailable", nil)
+	}
+	u.render(w, http.StatusOK, "citizen_login", v)
+}
+
+// citizenOTP sends the one-time code by SMS and asks for it.
+func (u *UI) citizenOTP(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	f := postedForm(r)
+	v := u.newView(r, p, "ui_citizen_title")
+	v.Form = f
+	o := u.otp()
+	if o == nil {
+		v.Problem = both(v.L, "ui_otp_unavailable", nil)
+		u.render(w, http.StatusServiceUnavailable, "citizen_login", v)
+		return
+	}
+	m, ok := service.NormalizeMobile(f.Get("mobile"))
+	if !ok {
+		f.Errs["mobile"] = both(v.L, "field_invalid_mobile", nil)
+		u.render(w, http.StatusUnprocessableEntity, "citizen_login", v)
+		return
+	}
+	if err := o.RequestOTP(r.Context(), m, clientAddr(r)); err != nil {
+		if pm := f.refuse(v.L, err, "mobile"); pm != nil {
+			v.Problem = pm
+		}
+		status, _ := problem(err)
+		u.render(w, status, "citizen_login", v)
+		return
+	}
+	f.V.Set("mobile", m)
+	f.V.Set("sent", "1")
+	u.render(w, http.StatusOK, "citizen_login", v)
+}
+
+// citizenVerify checks the code and signs the citizen in.
+func (u *UI) citizenVerify(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	f := postedForm(r)
+	v := u.newView(r, p, "ui_citizen_title")
+	v.Form = f
+	f.V.Set("sent", "1")
+	o := u.otp()
+	if o == nil {
+		v.Problem = both(v.L, "ui_otp_unavailable", nil)
+		u.render(w, http.StatusServiceUnavailable, "citizen_login", v)
+		return
+	}
+	tok, _, err := o.VerifyOTP(r.Context(), f.Get("mobile"), f.Get("code"), clientAddr(r))
+	if err != nil {
+		f.V.Del("code")
+		switch {
+		case errors.Is(err, service.ErrUnauthorized):
+			f.Errs["code"] = both(v.L, "ui_otp_wrong", nil)
+		default:
+			if pm := f.refuse(v.L, err, "mobile", "code"); pm != nil {
+				v.Problem = pm
+			}
+		}
+		status, _ := problem(err)
+		u.render(w, status, "citizen_login", v)
+		return
+	}
+	u.setSession(w, tok)
+	redirect(w, r, "/my")
+}
