@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -82,10 +81,9 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer
 			return err
 		}
 	}
-	// Call-centre operations (issue 7): lease length from NIVARAN_CALL_LEASE
-	// until config.Config carries it; the deadline reminders sweep after the
-	// escalations, so that a reminder goes to the level the clock reached.
-	svc.SetCallCentre(service.CallCentreConfig{Lease: callLease()})
+	// The deadline reminders sweep after the escalations, so that a reminder
+	// goes to the level the clock reached.
+	svc.SetCallCentre(service.CallCentreConfig{Lease: cfg.CallLease})
 	srv := api.New(svc, log, api.Options{FakeClock: fake, SecureCookies: cfg.SecureCookies,
 		Sweep: func(ctx context.Context) error {
 			if _, err := svc.Sweep(ctx); err != nil {
@@ -120,11 +118,8 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer
 		wg.Add(1)
 		go func() { defer wg.Done(); _ = svc.RunReminders(workers, cfg.EscalateEvery) }()
 	}
-	// The daily verification sample (issue 6), on the service's clock:
-	// NIVARAN_VERIFICATION_PER_DISTRICT closures per district (default 5)
-	// until config.Config carries it.
-	perDistrict, _ := strconv.Atoi(os.Getenv("NIVARAN_VERIFICATION_PER_DISTRICT"))
-	verifier := report.NewVerifier(svc, 15*time.Minute, perDistrict, nil, log)
+	// The daily verification sample, on the service's clock.
+	verifier := report.NewVerifier(svc, 15*time.Minute, cfg.VerificationPerDistrict, nil, log)
 	wg.Add(1)
 	go func() { defer wg.Done(); _ = verifier.Run(workers) }()
 
@@ -165,13 +160,4 @@ func printDemo(out io.Writer, url string, s demo.Summary, password string) {
 		fmt.Fprintf(out, "  %-28s %s\n", l.Username, l.Role)
 	}
 	fmt.Fprintf(out, "Sign in: POST %s/api/v1/auth/login {\"username\":\"agent1\",\"password\":\"%s\"}\n\n", url, password)
-}
-
-// callLease is how long a taken queue item stays with its agent:
-// NIVARAN_CALL_LEASE (a duration of at least 30s), or the default.
-func callLease() time.Duration {
-	if d, err := time.ParseDuration(os.Getenv("NIVARAN_CALL_LEASE")); err == nil && d >= 30*time.Second {
-		return d
-	}
-	return 0
 }

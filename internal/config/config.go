@@ -29,7 +29,12 @@ type Config struct {
 	DataDir       string
 	SecureCookies bool
 	DebugAddr     string
-	SMS           SMSConfig
+	// CallLease is how long a queue item taken by an agent stays theirs.
+	CallLease time.Duration
+	// VerificationPerDistrict is how many of each district's closures of a
+	// day are called again.
+	VerificationPerDistrict int
+	SMS                     SMSConfig
 }
 
 // DefaultDB is the SQLite file used when --db is not given.
@@ -51,6 +56,8 @@ func Bind(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.DataDir, "data-dir", env("NIVARAN_DATA_DIR", "./nivaran-data"), "folder for attachments")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("NIVARAN_SECURE_COOKIES", false), "mark session cookies Secure (serve behind HTTPS)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", env("NIVARAN_DEBUG_ADDR", ""), "serve Go's pprof profiles on this address (keep it private; off when empty)")
+	fs.DurationVar(&c.CallLease, "call-lease", envDuration("NIVARAN_CALL_LEASE", 5*time.Minute), "how long a feedback or follow-up call taken by an agent stays theirs")
+	fs.IntVar(&c.VerificationPerDistrict, "verification-per-district", envInt("NIVARAN_VERIFICATION_PER_DISTRICT", 5), "closed complaints per district called again each day")
 	bindSMS(fs, &c.SMS)
 }
 
@@ -62,6 +69,12 @@ func (c *Config) Validate() error {
 	}
 	if c.EscalateEvery < time.Second {
 		errs = append(errs, fmt.Errorf("--escalate-every must be at least 1s"))
+	}
+	if c.CallLease < 30*time.Second {
+		errs = append(errs, fmt.Errorf("--call-lease must be at least 30s"))
+	}
+	if c.VerificationPerDistrict < 0 {
+		errs = append(errs, fmt.Errorf("--verification-per-district cannot be negative"))
 	}
 	if c.MonthlyLimit < 1 {
 		errs = append(errs, fmt.Errorf("--monthly-limit must be at least 1"))
