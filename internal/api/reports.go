@@ -417,7 +417,7 @@ func (s *Server) signals(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	}
 	rows := make([]signalJSON, len(res.Rows))
 	for i, x := range res.Rows {
-		rows[i] = signalJSON{Kind: x.Kind, NameEn: locale.T("en", "report_signal_"+x.Kind, nil), NameHi: locale.T("hi", "report_signal_"+x.Kind, nil),
+		rows[i] = signalJSON{Kind: x.Kind, NameEn: report.SignalName("en", x.Kind), NameHi: report.SignalName("hi", x.Kind),
 			Count: x.Count, Value: x.Value, PeerMedian: x.PeerMedian, Threshold: x.Threshold, Complaints: nonNil(x.Complaints),
 			Related: nonNil(x.Related), Text: x.Text}
 		if x.PostID != 0 {
@@ -448,7 +448,7 @@ func signalsTable(lang string, res service.Signals) report.Table {
 			"peer_median", "threshold", "complaints", "related", "text"),
 		Rows: func(yield func([]any) bool) {
 			for _, x := range res.Rows {
-				if !yield([]any{locale.T(lang, "report_signal_"+x.Kind, nil), x.PostID, x.PostEn, x.PostHi, x.DistrictEn, x.DistrictHi,
+				if !yield([]any{report.SignalName(lang, x.Kind), x.PostID, x.PostEn, x.PostHi, x.DistrictEn, x.DistrictHi,
 					x.Count, x.Value, x.PeerMedian, x.Threshold, strings.Join(x.Complaints, " "), strings.Join(x.Related, " "), x.Text}) {
 					return
 				}
@@ -458,21 +458,13 @@ func signalsTable(lang string, res service.Signals) report.Table {
 
 // Trends.
 
-func share(num, den int64) float64 {
-	if den == 0 {
-		return 0
-	}
-	return float64(int64(float64(num)/float64(den)*10000+0.5)) / 10000
-}
-
 func trendRow(t service.TrendRow) map[string]any {
-	c := t.Counts
 	row := map[string]any{"month": t.Month.String()}
 	for _, m := range report.Measures {
-		row[string(m)] = c[m]
+		row[string(m)] = t.Counts[m]
 	}
-	row["satisfied_share"] = share(c[report.MFbSatisfied], c[report.MFbSatisfied]+c[report.MFbNotSatisfied])
-	row["in_time_share"] = share(c[report.MDisposedInTime], c[report.MDisposed]+c[report.MDefaulted])
+	row["satisfied_share"] = t.Counts.SatisfiedShare()
+	row["in_time_share"] = t.Counts.InTimeShare()
 	return row
 }
 

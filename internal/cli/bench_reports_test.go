@@ -38,9 +38,23 @@ func TestBenchReportsSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = db.Exec(`UPDATE pendency_counts SET n = n + 3 WHERE rowid = (SELECT MIN(rowid) FROM pendency_counts WHERE bucket = 'open')`)
+	var d, dept, post, level int64
+	var bucket string
+	err = db.QueryRow(`SELECT district_id, department_id, post_id, level, bucket FROM pendency_counts WHERE bucket = 'open' AND n > 0 LIMIT 1`).
+		Scan(&d, &dept, &post, &level, &bucket)
 	if err == nil {
-		_, err = db.Exec(`DELETE FROM report_tallies WHERE rowid = (SELECT MIN(rowid) FROM report_tallies)`)
+		_, err = db.Exec(`UPDATE pendency_counts SET n = n + 3 WHERE district_id = $1 AND department_id = $2 AND post_id = $3 AND level = $4 AND bucket = $5`,
+			d, dept, post, level, bucket)
+	}
+	var month int64
+	var measure string
+	if err == nil {
+		err = db.QueryRow(`SELECT month, district_id, department_id, post_id, measure FROM report_tallies WHERE n > 0 LIMIT 1`).
+			Scan(&month, &d, &dept, &post, &measure)
+	}
+	if err == nil {
+		_, err = db.Exec(`DELETE FROM report_tallies WHERE month = $1 AND district_id = $2 AND department_id = $3 AND post_id = $4 AND measure = $5`,
+			month, d, dept, post, measure)
 	}
 	db.Close()
 	if err != nil {

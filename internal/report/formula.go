@@ -12,6 +12,9 @@ func MeasureName(lang string, m Measure) string {
 	return locale.T(lang, "report_measure_"+string(m), nil)
 }
 
+// SignalName is a signal kind's name in lang.
+func SignalName(lang, kind string) string { return locale.T(lang, "report_signal_"+kind, nil) }
+
 // Formula explains a parameter's marks in lang, for the rubric page:
 // the ratio of measures and where full and zero marks lie.
 func (p Parameter) Formula(lang string) string {

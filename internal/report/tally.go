@@ -73,6 +73,25 @@ func (c Counts) Add(o Counts) {
 	}
 }
 
+// SatisfiedShare is the share of feedback answers that were "satisfied" (0
+// when there were none), rounded to 4 places.
+func (c Counts) SatisfiedShare() float64 {
+	return share(c[MFbSatisfied], c[MFbSatisfied]+c[MFbNotSatisfied])
+}
+
+// InTimeShare is the share of deadline windows that ended in a disposal in
+// time rather than in an escalation (0 when none ended), rounded to 4 places.
+func (c Counts) InTimeShare() float64 {
+	return share(c[MDisposedInTime], c[MDisposed]+c[MDefaulted])
+}
+
+func share(num, den int64) float64 {
+	if den == 0 {
+		return 0
+	}
+	return round4(float64(num) / float64(den))
+}
+
 // TallyKey addresses one monthly tally.
 type TallyKey struct {
 	Month        int // YYYYMM, IST

@@ -142,3 +142,10 @@ func TestTalliesOfIsSortedAndSummed(t *testing.T) {
 		t.Fatalf("got %+v", got)
 	}
 }
+
+func TestCountsShares(t *testing.T) {
+	c := Counts{MFbSatisfied: 2, MFbNotSatisfied: 1, MDisposedInTime: 3, MDisposed: 3, MDefaulted: 1}
+	if c.SatisfiedShare() != 0.6667 || c.InTimeShare() != 0.75 || (Counts{}).SatisfiedShare() != 0 {
+		t.Fatalf("shares %v %v", c.SatisfiedShare(), c.InTimeShare())
+	}
+}

@@ -182,11 +182,36 @@ func (tx *Tx) FreezeRanking(ctx context.Context, run RankingRun) error {
 		}
 		return fmt.Errorf("store: freeze ranking: %w", err)
 	}
-	rows := make([][]any, len(run.Rows))
-	for i, r := range run.Rows {
-		rows[i] = []any{run.Month, run.Unit, r.Key, r.Rank, r.Score, r.MaxScore, r.NameEn, r.NameHi, encodeParams(r.Parameters)}
+	cols := []string{"month", "unit_kind", "unit_id", "rank", "score", "max_score", "name_en", "name_hi", "parameters"}
+	if tx.dialect == SQLite {
+		// In process, small prepared batches are fastest (the driver's cost
+		// of binding grows faster than linearly with a statement's size).
+		rows := make([][]any, len(run.Rows))
+		for i, r := range run.Rows {
+			rows[i] = []any{run.Month, run.Unit, r.Key, r.Rank, r.Score, r.MaxScore, r.NameEn, r.NameHi, encodeParams(r.Parameters)}
+		}
+		return tx.InsertRows(ctx, "ranking_rows", cols, rows)
 	}
-	return tx.InsertRows(ctx, "ranking_rows", []string{"month", "unit_kind", "unit_id", "rank", "score", "max_score", "name_en", "name_hi", "parameters"}, rows)
+	// Over the network a state's post ranking, some twenty thousand rows, goes
+	// in large statements: small ones would cost a round trip each.
+	const per = 500
+	for start := 0; start < len(run.Rows); start += per {
+		batch := run.Rows[start:min(start+per, len(run.Rows))]
+		var b strings.Builder
+		args := make([]any, 0, len(batch)*len(cols))
+		b.WriteString(`INSERT INTO ranking_rows (` + strings.Join(cols, ", ") + `) VALUES `)
+		for i, r := range batch {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(" + placeholders(len(args)+1, len(cols)) + ")")
+			args = append(args, run.Month, run.Unit, r.Key, r.Rank, r.Score, r.MaxScore, r.NameEn, r.NameHi, encodeParams(r.Parameters))
+		}
+		if _, err := tx.q.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("store: freeze ranking rows: %w", err)
+		}
+	}
+	return nil
 }
 
 // ThawRanking forgets a frozen ranking (benchmarks measure the computation;

@@ -2,6 +2,10 @@
 -- Reports (issue 6): pendency counters, monthly tallies, the ranking rubric
 -- as data, frozen rankings, the verification sample.
 
+-- The counters and tallies are read by key ranges and updated in place: on
+-- SQLite they are WITHOUT ROWID tables, clustered on their key, so that a
+-- month's tallies or a district's counters are read without a lookup per row.
+
 -- Pendency counters: how many complaints sit in each (district, department,
 -- accountable post, level, bucket), kept exact by a change hook in the
 -- transaction of every complaint change (−1 for the complaint as it was, +1
@@ -15,7 +19,7 @@ CREATE TABLE pendency_counts (
     bucket        TEXT    NOT NULL,
     n             BIGINT  NOT NULL,
     PRIMARY KEY (district_id, department_id, post_id, level, bucket)
-);
+) WITHOUT ROWID;
 CREATE INDEX pendency_counts_post ON pendency_counts(post_id);
 
 -- The same counts rolled up to district × department, one row per pair and a
@@ -36,7 +40,7 @@ CREATE TABLE pendency_rollup (
     closed_satisfied BIGINT NOT NULL DEFAULT 0,
     closed_other     BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (district_id, department_id)
-);
+) WITHOUT ROWID;
 
 -- Start the counters from the complaints already there.
 INSERT INTO pendency_counts (district_id, department_id, post_id, level, bucket, n)
@@ -79,7 +83,7 @@ CREATE TABLE report_tallies (
     measure       TEXT    NOT NULL,
     n             BIGINT  NOT NULL,
     PRIMARY KEY (month, district_id, department_id, post_id, measure)
-);
+) WITHOUT ROWID;
 
 -- The ranking rubric as data: a government order that changes the marking
 -- scheme is a new version, in force from effective_month (YYYYMM).
