@@ -1,7 +1,7 @@
 // Package store is nivaran's only SQL. One set of hand-written, portable queries
 // runs on embedded SQLite (modernc.org/sqlite) and on PostgreSQL (pgx); what
 // differs between the two lives in small files named for the difference
-// (sqlite.go, postgres.go, refseq_*.go, claim_*.go).
+// (sqlite.go, postgres.go, outbox_queue_sqlite.go, outbox_queue_postgres.go, report_overdue_*.go).
 //
 // Instants are stored as integer milliseconds since the Unix epoch (UTC) in both
 // dialects, so that comparisons and ordering are the same everywhere.

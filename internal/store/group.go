@@ -25,7 +25,7 @@ const maxGroup = 64
 func (s *Store) startGroups(runners int) {
 	s.group = make(chan *groupItem, 1024)
 	for i := 0; i < runners; i++ {
-		go s.runGroups()
+		go s.runGroups(s.group)
 	}
 }
 
@@ -46,13 +46,13 @@ func (s *Store) TxGrouped(ctx context.Context, fn func(tx *Tx) error) error {
 	return <-it.done
 }
 
-func (s *Store) runGroups() {
-	for it := range s.group {
+func (s *Store) runGroups(group <-chan *groupItem) {
+	for it := range group {
 		batch := []*groupItem{it}
 	drain:
 		for len(batch) < maxGroup {
 			select {
-			case more, ok := <-s.group:
+			case more, ok := <-group:
 				if !ok {
 					break drain
 				}

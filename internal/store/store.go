@@ -51,8 +51,9 @@ type Store struct {
 	// writeMu serialises SQLite write transactions in Go.
 	writeMu sync.Mutex
 	// group feeds TxGrouped's batch runners (group.go).
-	group chan *groupItem
-	refs  refPool
+	group       chan *groupItem
+	closeGroups sync.Once
+	refs        refPool
 }
 
 // Tx is a write transaction.
@@ -99,10 +100,13 @@ func (s *Store) WriterDB() *sql.DB { return s.writer }
 
 // Close closes the pools.
 func (s *Store) Close() error {
-	if s.group != nil {
-		close(s.group)
-		s.group = nil
-	}
+	// The group-commit runners end when their channel closes; callers must
+	// have stopped (serve shuts HTTP down before closing the store).
+	s.closeGroups.Do(func() {
+		if s.group != nil {
+			close(s.group)
+		}
+	})
 	if s.wcache != nil {
 		s.wcache.close()
 		s.rcache.close()
