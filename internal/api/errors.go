@@ -28,8 +28,9 @@ type ProblemField struct {
 	Message string `json:"message"`
 }
 
-// problemFor maps an error to its status and code: the one place that does.
-func problemFor(err error) (int, string) {
+// ProblemFor maps an error to its HTTP status and problem code: the one place
+// that does, for the JSON API and the web pages alike.
+func ProblemFor(err error) (int, string) {
 	var wr *workflow.Refusal
 	switch {
 	case errors.Is(err, service.ErrUnauthorized):
@@ -62,7 +63,7 @@ func problemFor(err error) (int, string) {
 
 // writeProblem answers err as problem JSON in lang.
 func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
-	status, code := problemFor(err)
+	status, code := ProblemFor(err)
 	lang := s.lang(r)
 	p := Problem{Type: "about:blank", Title: locale.T(lang, "problem_"+code+"_title", nil), Status: status, Code: code,
 		Detail: locale.T(lang, "problem_"+code, nil)}

@@ -55,7 +55,7 @@ func (s *Server) verifyOTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) otpProblem(w http.ResponseWriter, r *http.Request, err error) {
 	lang := s.lang(r)
 	if oe, ok := errors.AsType[*service.OTPError](err); ok {
-		status, code := problemFor(err)
+		status, code := ProblemFor(err)
 		detail := locale.T(lang, "problem_otp_"+oe.Reason, map[string]any{"Left": oe.TriesLeft})
 		writeProblemJSON(w, Problem{Type: "about:blank", Title: locale.T(lang, "problem_"+code+"_title", nil),
 			Status: status, Code: code, Detail: detail,
@@ -63,7 +63,7 @@ func (s *Server) otpProblem(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	if rl, ok := errors.AsType[*service.RateLimitError](err); ok {
-		status, code := problemFor(err)
+		status, code := ProblemFor(err)
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(rl.RetryAfter.Seconds()))))
 		writeProblemJSON(w, Problem{Type: "about:blank", Title: locale.T(lang, "problem_"+code+"_title", nil),
 			Status: status, Code: code,

@@ -52,21 +52,12 @@ func (c CallCentreConfig) withDefaults() CallCentreConfig {
 	return c
 }
 
-// callCentres keeps each Service's call-centre settings beside the code that
-// reads them (Service's own fields belong to service.go); a Service that was
-// never configured runs on the defaults.
-var callCentres sync.Map // *Service → CallCentreConfig
-
 // SetCallCentre sets the call centre's settings (zero fields: defaults).
-func (s *Service) SetCallCentre(c CallCentreConfig) { callCentres.Store(s, c.withDefaults()) }
+// Call it while wiring, before the service serves requests.
+func (s *Service) SetCallCentre(c CallCentreConfig) { s.cc = c.withDefaults() }
 
 // CallCentre returns the call centre's settings in force.
-func (s *Service) CallCentre() CallCentreConfig {
-	if v, ok := callCentres.Load(s); ok {
-		return v.(CallCentreConfig)
-	}
-	return CallCentreConfig{}.withDefaults()
-}
+func (s *Service) CallCentre() CallCentreConfig { return s.cc }
 
 // Leased is an item taken from a queue: the complaint, what the agent needs
 // for the call, and the lease.
@@ -180,8 +171,10 @@ func (s *Service) FollowupQueue(ctx context.Context, p *auth.Principal, withinDa
 	return s.st.FollowupQueue(ctx, store.FollowupFilter{Now: now, DueBy: cc.Policy.FollowupDueBy(now, withinDays), Cursor: cursor, Limit: limit})
 }
 
-// withCallCentre registers the call centre's change hook on a new Service.
+// withCallCentre gives a new Service the default call-centre settings and
+// registers the call centre's change hook.
 func withCallCentre(s *Service) *Service {
+	s.cc = CallCentreConfig{}.withDefaults()
 	s.OnChange(s.callCentreHook)
 	return s
 }
@@ -226,14 +219,7 @@ func (h *leaseHint) set(key, wall, now time.Time) {
 	h.mu.Unlock()
 }
 
-var hints sync.Map // hintKey → *leaseHint
-
-type hintKey struct {
-	s     *Service
-	queue string
-}
-
 func queueHints(s *Service, queue string) *leaseHint {
-	v, _ := hints.LoadOrStore(hintKey{s, queue}, &leaseHint{})
+	v, _ := s.hints.LoadOrStore(queue, &leaseHint{})
 	return v.(*leaseHint)
 }

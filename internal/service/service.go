@@ -104,6 +104,8 @@ type Service struct {
 	catByID    map[int64]model.Category
 	mc         masterHolder
 	hooks      []ChangeHook
+	cc         CallCentreConfig // call-centre settings (queue.go)
+	hints      sync.Map         // queue → *leaseHint: where to start walking it (queue.go)
 }
 
 // New returns a service over st.

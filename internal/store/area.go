@@ -94,37 +94,6 @@ func (c *conn) Ancestors(ctx context.Context, id int64) ([]model.Area, error) {
 	return out, rows.Err()
 }
 
-// AreaRef is an area's id and kind.
-type AreaRef struct {
-	ID   int64
-	Kind string
-}
-
-// AncestorRefs returns area id and its ancestors, nearest first, with kinds.
-func (c *conn) AncestorRefs(ctx context.Context, id int64) ([]AreaRef, error) {
-	rows, err := c.q.QueryContext(ctx, `SELECT a.id, a.kind FROM area_ancestors x JOIN areas a ON a.id = x.ancestor_id
-		WHERE x.area_id = $1 ORDER BY x.depth`, id)
-	if err != nil {
-		return nil, fmt.Errorf("store: ancestors of %d: %w", id, err)
-	}
-	defer rows.Close()
-	var out []AreaRef
-	for rows.Next() {
-		var r AreaRef
-		if err := rows.Scan(&r.ID, &r.Kind); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("store: area %d: %w", id, ErrNotFound)
-	}
-	return out, nil
-}
-
 // AncestorIDs returns area id and its ancestors, nearest first.
 func (c *conn) AncestorIDs(ctx context.Context, id int64) ([]int64, error) {
 	rows, err := c.q.QueryContext(ctx, `SELECT ancestor_id FROM area_ancestors WHERE area_id = $1 ORDER BY depth`, id)

@@ -262,26 +262,6 @@ func (tx *Tx) InsertFeedbackCall(ctx context.Context, complaintID, agent int64, 
 	return nil
 }
 
-// OpenRefsLike returns the references of a mobile's unclosed complaints of a
-// category at an area: the possible duplicates of a new one.
-func (c *conn) OpenRefsLike(ctx context.Context, mobile string, categoryID, areaID int64) ([]string, error) {
-	rows, err := c.q.QueryContext(ctx, `SELECT ref FROM complaints WHERE mobile = $1 AND category_id = $2 AND area_id = $3
-		AND status <> 'closed' ORDER BY id`, mobile, categoryID, areaID)
-	if err != nil {
-		return nil, fmt.Errorf("store: possible duplicates: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var r string
-		if err := rows.Scan(&r); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
 // CallerState is what registration checks about a mobile, read in one query.
 type CallerState struct {
 	Blocked    bool

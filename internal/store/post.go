@@ -111,37 +111,6 @@ func (c *conn) ChainIDs(ctx context.Context, id int64, max int) ([]int64, error)
 	return ids, nil
 }
 
-// PostsForRouting returns, for the given areas, the posts of designation
-// desig at those areas (area → post) and the department's nodal posts there.
-func (c *conn) PostsForRouting(ctx context.Context, desig, dept int64, areas []int64) (byArea, nodal map[int64]int64, err error) {
-	byArea, nodal = map[int64]int64{}, map[int64]int64{}
-	if len(areas) == 0 {
-		return byArea, nodal, nil
-	}
-	args := append([]any{desig, dept}, int64Args(areas)...)
-	rows, err := c.q.QueryContext(ctx, `SELECT id, area_id, designation_id = $1, nodal FROM posts
-		WHERE (designation_id = $1 OR (department_id = $2 AND nodal = TRUE)) AND area_id IN (`+placeholders(3, len(areas))+`)
-		ORDER BY id`, args...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("store: routing posts: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, area int64
-		var isDesig, isNodal bool
-		if err := rows.Scan(&id, &area, &isDesig, &isNodal); err != nil {
-			return nil, nil, err
-		}
-		if _, ok := byArea[area]; isDesig && !ok {
-			byArea[area] = id
-		}
-		if _, ok := nodal[area]; isNodal && !ok {
-			nodal[area] = id
-		}
-	}
-	return byArea, nodal, rows.Err()
-}
-
 // SavePost inserts (ID 0) or updates a post.
 func (tx *Tx) SavePost(ctx context.Context, p *model.Post) error {
 	if p.ID == 0 {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/nivaran/nivaran/internal/api"
 	"github.com/nivaran/nivaran/internal/auth"
 	"github.com/nivaran/nivaran/internal/locale"
 	"github.com/nivaran/nivaran/internal/service"
@@ -16,39 +17,14 @@ import (
 // errRole refuses a page to a signed-in user whose roles do not include it.
 var errRole = errors.New("ui: role not allowed")
 
-// problem maps an error to an HTTP status and a problem code, as the API's
-// problemFor does, so that a page and a JSON answer say the same thing.
+// problem maps an error to an HTTP status and a problem code with the API's
+// mapping, so that a page and a JSON answer say the same thing; a page refused
+// for its role is forbidden.
 func problem(err error) (int, string) {
-	var wr *workflow.Refusal
-	switch {
-	case errors.Is(err, errRole):
+	if errors.Is(err, errRole) {
 		return http.StatusForbidden, "forbidden"
-	case errors.Is(err, service.ErrUnauthorized):
-		return http.StatusUnauthorized, "unauthorized"
-	case errors.Is(err, service.ErrRateLimited):
-		return http.StatusTooManyRequests, "rate_limited"
-	case errors.Is(err, service.ErrBadReference):
-		return http.StatusBadRequest, "bad_reference"
-	case errors.Is(err, workflow.ErrValidation):
-		return http.StatusBadRequest, "validation"
-	case errors.Is(err, workflow.ErrCallerBlocked):
-		return http.StatusForbidden, "caller_blocked"
-	case errors.Is(err, workflow.ErrMonthlyLimit):
-		return http.StatusTooManyRequests, "monthly_limit_reached"
-	case errors.Is(err, workflow.ErrDuplicateReport):
-		return http.StatusConflict, "duplicate_report"
-	case errors.Is(err, workflow.ErrInvalidTransition):
-		return http.StatusConflict, "invalid_transition"
-	case errors.Is(err, workflow.ErrForbidden):
-		return http.StatusForbidden, "forbidden"
-	case errors.Is(err, store.ErrNotFound):
-		return http.StatusNotFound, "not_found"
-	case errors.Is(err, store.ErrConflict):
-		return http.StatusConflict, "conflict"
-	case errors.As(err, &wr):
-		return http.StatusConflict, "invalid_transition"
 	}
-	return http.StatusInternalServerError, "internal"
+	return api.ProblemFor(err)
 }
 
 // banner is the page-level message for err: the workflow's own reason when it
