@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // InsertRows inserts rows into table in multi-row statements, each
@@ -12,19 +13,14 @@ import (
 // benchmarks). Batches stay small because binding cost grows faster than
 // linearly with a statement's parameter count in the SQLite driver.
 func (tx *Tx) InsertRows(ctx context.Context, table string, cols []string, rows [][]any) error {
+	return tx.writeRows(ctx, table, cols, rows, "")
+}
+
+// writeRows is InsertRows with a suffix after the VALUES (an ON CONFLICT
+// clause, for the deferred counters).
+func (tx *Tx) writeRows(ctx context.Context, table string, cols []string, rows [][]any, suffix string) error {
 	const per = 32
-	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
-	stmtFor := func(n int) string {
-		var b strings.Builder
-		b.WriteString(head)
-		for i := 0; i < n; i++ {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(" + placeholders(i*len(cols)+1, len(cols)) + ")")
-		}
-		return b.String()
-	}
+	stmtFor := func(n int) string { return rowsSQL(table, cols, n, suffix) }
 	var full *sql.Stmt
 	defer func() {
 		if full != nil {
@@ -44,7 +40,11 @@ func (tx *Tx) InsertRows(ctx context.Context, table string, cols []string, rows 
 		var err error
 		if end-start == per {
 			if full == nil {
-				if full, err = tx.tx.PrepareContext(ctx, stmtFor(per)); err != nil {
+				q := stmtFor(per)
+				if tx.dialect == SQLite {
+					q = positional(q)
+				}
+				if full, err = tx.tx.PrepareContext(ctx, q); err != nil {
 					return fmt.Errorf("store: insert %s: %w", table, err)
 				}
 			}
@@ -80,4 +80,33 @@ func (c *conn) MaxID(ctx context.Context, table string) (int64, error) {
 	var n int64
 	err := c.q.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM "+table).Scan(&n)
 	return n, err
+}
+
+// rowsSQLs remembers the text of every multi-row statement built, so that the
+// hot paths (a registration's events and messages, the deferred counters)
+// do not rebuild it for each call.
+var rowsSQLs sync.Map // rowsKey → string
+
+type rowsKey struct {
+	head, suffix string
+	n            int
+}
+
+// rowsSQL is "INSERT INTO table (cols) VALUES (…), (…)suffix" for n rows.
+func rowsSQL(table string, cols []string, n int, suffix string) string {
+	k := rowsKey{head: "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ", suffix: suffix, n: n}
+	if q, ok := rowsSQLs.Load(k); ok {
+		return q.(string)
+	}
+	var b strings.Builder
+	b.WriteString(k.head)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(" + placeholders(i*len(cols)+1, len(cols)) + ")")
+	}
+	b.WriteString(suffix)
+	rowsSQLs.Store(k, b.String())
+	return b.String()
 }

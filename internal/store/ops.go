@@ -30,20 +30,6 @@ type OpsAction struct {
 	Handling    *time.Duration
 }
 
-// InsertOpsAction logs an action.
-func (tx *Tx) InsertOpsAction(ctx context.Context, a OpsAction) error {
-	var handling any
-	if a.Handling != nil {
-		handling = a.Handling.Milliseconds()
-	}
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO ops_actions (at, kind, user_id, complaint_id, outcome, handling_ms)
-		VALUES ($1, $2, $3, $4, $5, $6)`, ms(a.At), a.Kind, idArg(&a.UserID), a.ComplaintID, a.Outcome, handling)
-	if err != nil {
-		return fmt.Errorf("store: log action: %w", err)
-	}
-	return nil
-}
-
 // RegistrationsByHour counts the registrations of the day starting at start,
 // hour by hour.
 func (c *conn) RegistrationsByHour(ctx context.Context, start time.Time) ([24]int, error) {

@@ -39,7 +39,8 @@ func (q *OutboxQueue) Claim(ctx context.Context, now time.Time, limit int, lease
 		return nil, nil
 	}
 	var out []outbox.Row
-	err := q.st.Tx(ctx, func(tx *Tx) error {
+	// A claim is a short write like a registration: it shares their commit.
+	err := q.st.TxGrouped(ctx, func(tx *Tx) error {
 		out = out[:0]
 		rows, err := tx.q.QueryContext(ctx, claimSQL(tx.dialect), ms(now.Add(lease)), ms(now), limit)
 		if err != nil {
@@ -116,7 +117,9 @@ func (q *OutboxQueue) MarkFailed(ctx context.Context, id, token int64, reason st
 
 func (q *OutboxQueue) mark(ctx context.Context, id int64, what, query string, args ...any) error {
 	var n int64
-	err := q.st.Tx(ctx, func(tx *Tx) error {
+	// Marks come from several senders at once and are independent of each
+	// other: they share commits with each other and with registrations.
+	err := q.st.TxGrouped(ctx, func(tx *Tx) error {
 		res, err := tx.q.ExecContext(ctx, query, args...)
 		if err != nil {
 			return err

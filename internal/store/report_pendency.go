@@ -11,41 +11,6 @@ import (
 	"github.com/nivaran/nivaran/internal/report"
 )
 
-// AddPendency applies a complaint change's counter deltas to pendency_counts
-// and to its district × department roll-up, in the transaction of the change.
-func (tx *Tx) AddPendency(ctx context.Context, deltas []report.PendencyDelta) error {
-	for _, d := range deltas {
-		_, err := tx.q.ExecContext(ctx, `INSERT INTO pendency_counts (district_id, department_id, post_id, level, bucket, n)
-			VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (district_id, department_id, post_id, level, bucket) DO UPDATE SET n = pendency_counts.n + excluded.n`,
-			d.Key.DistrictID, d.Key.DepartmentID, d.Key.PostID, d.Key.Level, d.Key.Bucket, d.N)
-		if err != nil {
-			return fmt.Errorf("store: pendency counter: %w", err)
-		}
-	}
-	for _, w := range report.WideDeltas(deltas) {
-		args := []any{w.Group, w.Group2}
-		for _, c := range w.Columns() {
-			args = append(args, *c)
-		}
-		if _, err := tx.q.ExecContext(ctx, rollupUpsert, args...); err != nil {
-			return fmt.Errorf("store: pendency roll-up: %w", err)
-		}
-	}
-	return nil
-}
-
-// rollupUpsert adds a Wide of differences to a pair's roll-up row.
-var rollupUpsert = func() string {
-	var set []string
-	for _, c := range report.WideColumns {
-		set = append(set, c+" = pendency_rollup."+c+" + excluded."+c)
-	}
-	return `INSERT INTO pendency_rollup (district_id, department_id, ` + strings.Join(report.WideColumns, ", ") + `)
-		VALUES (` + placeholders(1, 2+len(report.WideColumns)) + `)
-		ON CONFLICT (district_id, department_id) DO UPDATE SET ` + strings.Join(set, ", ")
-}()
-
 // PendencyScope says which complaints a pendency report covers.
 type PendencyScope struct {
 	// All: every complaint (the whole state); Districts is then ignored.

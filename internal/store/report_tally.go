@@ -11,22 +11,6 @@ import (
 	"github.com/nivaran/nivaran/internal/report"
 )
 
-// AddTallies applies a complaint change's monthly tallies, in the
-// transaction of the change.
-func (tx *Tx) AddTallies(ctx context.Context, deltas []report.TallyDelta) error {
-	for _, d := range deltas {
-		k := d.Key
-		_, err := tx.q.ExecContext(ctx, `INSERT INTO report_tallies (month, district_id, department_id, post_id, measure, n)
-			VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (month, district_id, department_id, post_id, measure) DO UPDATE SET n = report_tallies.n + excluded.n`,
-			k.Month, k.DistrictID, k.DepartmentID, k.PostID, string(k.Measure), d.N)
-		if err != nil {
-			return fmt.Errorf("store: tally: %w", err)
-		}
-	}
-	return nil
-}
-
 // TallyFilter selects the tallies a report reads. Zero fields do not filter.
 type TallyFilter struct {
 	Districts    []int64 // nil: any district

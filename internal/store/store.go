@@ -53,7 +53,11 @@ type Store struct {
 	// group feeds TxGrouped's batch runners (group.go).
 	group       chan *groupItem
 	closeGroups sync.Once
+	groupStats  groupCounters
 	refs        refPool
+	// ckpt copies the SQLite WAL into the database in the background (nil on
+	// PostgreSQL).
+	ckpt *checkpointer
 }
 
 // Tx is a write transaction.
@@ -63,6 +67,8 @@ type Tx struct {
 	// after holds functions to run once the transaction has committed.
 	after []func()
 	refs  *refPool
+	// d holds the counter and log rows written at commit (deferred.go).
+	d deferred
 }
 
 // Open connects to dsn: "postgres://…" or "postgresql://…" selects PostgreSQL,
@@ -111,7 +117,13 @@ func (s *Store) Close() error {
 		s.wcache.close()
 		s.rcache.close()
 	}
-	err := s.reader.Close()
+	var err error
+	if s.ckpt != nil {
+		err = s.ckpt.close()
+	}
+	if rerr := s.reader.Close(); err == nil {
+		err = rerr
+	}
 	if s.writer != s.reader {
 		if werr := s.writer.Close(); err == nil {
 			err = werr
@@ -152,6 +164,10 @@ func (s *Store) tryTx(ctx context.Context, fn func(tx *Tx) error) error {
 		tx.q = cachedTx{tx: sqlTx, cache: s.wcache}
 	}
 	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := tx.flush(ctx); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}
