@@ -93,6 +93,7 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer
 			return err
 		}})
 
+	registerStoreMetrics(srv.Registry(), st)
 	mountUI(srv, svc, cfg, log)
 	stopSMS, err := startSMS(ctx, cfg, svc, srv, log)
 	if err != nil {

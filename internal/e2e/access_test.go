@@ -123,6 +123,7 @@ func TestOperationsEndpoints(t *testing.T) {
 		m := s.request("", "GET", "/metrics", nil)
 		requireEqual(t, "metrics", m.status, 200)
 		requireEqual(t, "metrics content", strings.Contains(string(m.raw), "go_goroutines"), true)
+		requireEqual(t, "group-commit metrics", strings.Contains(string(m.raw), "nivaran_store_group_batches_total"), true)
 		doc := s.request("", "GET", "/api/v1/openapi.json", nil)
 		requireEqual(t, "openapi", doc.status, 200)
 		requireEqual(t, "openapi version", strings.HasPrefix(str(doc.body["openapi"]), "3."), true)
