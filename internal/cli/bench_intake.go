@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -51,19 +52,41 @@ func benchIntake(ctx context.Context, args []string, out io.Writer) int {
 		return 1
 	}
 	defer st.Close()
-	raw, err := rawInsertRate(ctx, st, *conc, min(*dur, 10*time.Second))
+	raw, batched, err := rawInsertRates(ctx, st, *conc, min(*dur, 10*time.Second))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "nivaran bench: raw insert:", err)
 		return 1
 	}
 	fmt.Fprintf(out, "  raw single-row transactions on the same %s database (1 KB row, 3 indexes, %d clients): %.0f tx/s\n",
 		st.Dialect(), rawClients(st, *conc), raw)
+	fmt.Fprintf(out, "  raw batched inserts on the same database (1 KB rows, 3 indexes, %d a statement, %d clients): %.0f rows/s\n",
+		batchRows, batchClients(st), batched)
+	before, err := appendedRows(ctx, st)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "nivaran bench:", err)
+		return 1
+	}
 	fmt.Fprintf(out, "intake: %d clients for %s against %s (%d complaint types, %d villages)\n", *conc, *dur, c.base, len(cats), len(areas))
 	lat, errs, elapsed := c.run(ctx, *conc, *dur, cats, areas)
 	rate := float64(len(lat)) / elapsed.Seconds()
 	fmt.Fprintf(out, "  registered %d complaints in %s: %.0f complaints/s, p50 %s, p99 %s, errors %d\n",
 		len(lat), elapsed.Round(time.Millisecond), rate, pct(lat, 50), pct(lat, 99), errs)
-
+	if after, err := appendedRows(ctx, st); err == nil && after[0] > before[0] {
+		// What one registration inserts, and what inserting only that many
+		// rows, batched, would allow: the ceiling no design that writes
+		// these rows can pass on this database and machine.
+		n := float64(after[0] - before[0])
+		per := make([]float64, len(after))
+		total := 0.0
+		for i := range after {
+			per[i] = float64(after[i]-before[i]) / n
+			total += per[i]
+		}
+		fmt.Fprintf(out, "  rows inserted a registration: %.1f (complaint %.1f, events %.1f, outbox %.1f, action log %.1f), besides the counters it updates\n",
+			total, per[0], per[1], per[2], per[3])
+		fmt.Fprintf(out, "  those rows alone, inserted batched, allow at most %.0f registrations/s: %.2f of the raw rate\n",
+			batched/total, batched/total/raw)
+	}
 	fmt.Fprintf(out, "  ratio intake/raw: %.2f\n", rate/raw)
 	return 0
 }
@@ -219,9 +242,24 @@ func rawClients(st *store.Store, conc int) int {
 	return conc
 }
 
-// rawInsertRate measures single-row insert transactions of a 1 KB row into a
-// table with three indexes, through database/sql on the store's writer pool.
-func rawInsertRate(ctx context.Context, st *store.Store, conc int, dur time.Duration) (float64, error) {
+// batchRows is how many rows one statement of the batched raw measurement
+// inserts.
+const batchRows = 100
+
+// batchClients is how many connections insert batches: the server's
+// group-commit runners.
+func batchClients(st *store.Store) int {
+	if st.Dialect() == store.SQLite {
+		return 1
+	}
+	return 4
+}
+
+// rawInsertRates measures, into a table of 1 KB rows with three indexes,
+// through database/sql on the store's writer pool: single-row insert
+// transactions (tx/s), then transactions of one batchRows-row insert (rows/s),
+// each for dur.
+func rawInsertRates(ctx context.Context, st *store.Store, conc int, dur time.Duration) (single, batched float64, err error) {
 	db := st.WriterDB()
 	stmts := []string{
 		`DROP TABLE IF EXISTS bench_raw`,
@@ -232,27 +270,53 @@ func rawInsertRate(ctx context.Context, st *store.Store, conc int, dur time.Dura
 	}
 	for _, q := range stmts {
 		if _, err := db.ExecContext(ctx, q); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 	}
 	defer db.ExecContext(context.Background(), `DROP TABLE IF EXISTS bench_raw`)
 	payload := strings.Repeat("x", 1000)
+	var next atomic.Int64
+	row := func() []any {
+		id := next.Add(1)
+		return []any{id, id % 1000, fmt.Sprintf("k%08d", id), time.Now().UnixNano(), payload}
+	}
+	single, err = insertFor(ctx, db, rawClients(st, conc), dur, 1, row)
+	if err != nil {
+		return 0, 0, err
+	}
+	batched, err = insertFor(ctx, db, batchClients(st), dur/2, batchRows, row)
+	return single, batched, err
+}
+
+// insertFor inserts rows per transaction, in one statement, from clients
+// connections for dur, and returns the rows inserted a second.
+func insertFor(ctx context.Context, db *sql.DB, clients int, dur time.Duration, rows int, row func() []any) (float64, error) {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO bench_raw (id, a, b, c, payload) VALUES `)
+	for i := 0; i < rows; i++ {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d)", 5*i+1, 5*i+2, 5*i+3, 5*i+4, 5*i+5)
+	}
 	var n atomic.Int64
 	var firstErr atomic.Value
 	deadline := time.Now().Add(dur)
 	start := time.Now()
 	var wg sync.WaitGroup
-	for w := 0; w < rawClients(st, conc); w++ {
+	for w := 0; w < clients; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			args := make([]any, 0, 5*rows)
 			for time.Now().Before(deadline) {
-				id := n.Add(1)
+				args = args[:0]
+				for i := 0; i < rows; i++ {
+					args = append(args, row()...)
+				}
 				tx, err := db.BeginTx(ctx, nil)
 				if err == nil {
-					_, err = tx.ExecContext(ctx, `INSERT INTO bench_raw (id, a, b, c, payload) VALUES ($1, $2, $3, $4, $5)`,
-						id, id%1000, fmt.Sprintf("k%08d", id), time.Now().UnixNano(), payload)
-					if err == nil {
+					if _, err = tx.ExecContext(ctx, q.String(), args...); err == nil {
 						err = tx.Commit()
 					} else {
 						_ = tx.Rollback()
@@ -262,6 +326,7 @@ func rawInsertRate(ctx context.Context, st *store.Store, conc int, dur time.Dura
 					firstErr.CompareAndSwap(nil, err)
 					return
 				}
+				n.Add(int64(rows))
 			}
 		}()
 	}
@@ -270,4 +335,18 @@ func rawInsertRate(ctx context.Context, st *store.Store, conc int, dur time.Dura
 		return 0, e.(error)
 	}
 	return float64(n.Load()) / time.Since(start).Seconds(), nil
+}
+
+// appendedRows reads the highest id of the tables a registration inserts
+// into: complaints, complaint_events, outbox, ops_actions.
+func appendedRows(ctx context.Context, st *store.Store) ([]int64, error) {
+	out := make([]int64, 0, 4)
+	for _, t := range []string{"complaints", "complaint_events", "outbox", "ops_actions"} {
+		var id int64
+		if err := st.DB().QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM `+t).Scan(&id); err != nil {
+			return nil, fmt.Errorf("count %s: %w", t, err)
+		}
+		out = append(out, id)
+	}
+	return out, nil
 }

@@ -55,6 +55,7 @@ func nivaranBinary(t *testing.T) string {
 type server struct {
 	t      *testing.T
 	url    string
+	dsn    string // the server's database
 	client *http.Client
 	tokens map[string]string
 }
@@ -114,7 +115,7 @@ func startServer(t *testing.T, d store.Dialect, extra ...string) *server {
 		if !ok || url == "" {
 			t.Fatalf("server did not start:\n%s", stderr.String())
 		}
-		return &server{t: t, url: url, client: &http.Client{Timeout: 60 * time.Second}, tokens: map[string]string{}}
+		return &server{t: t, url: url, dsn: dsn, client: &http.Client{Timeout: 60 * time.Second}, tokens: map[string]string{}}
 	case <-time.After(90 * time.Second):
 		t.Fatalf("server did not start in time:\n%s", stderr.String())
 	}
