@@ -123,8 +123,8 @@ func (tx *Tx) SaveIdempotent(ctx context.Context, user int64, key string, r Idem
 	return nil
 }
 
-// refBlock is how many sequence values one PostgreSQL draw reserves; it must
-// equal the sequence's INCREMENT BY.
+// refBlock is how many reference sequence values one draw reserves; on
+// PostgreSQL it must equal the sequence's INCREMENT BY.
 const refBlock = 50
 
 // refPool hands out a process's reserved block of reference sequence values.
@@ -133,31 +133,45 @@ type refPool struct {
 	next, over int64
 }
 
-// NextRefSeq draws the next reference-number sequence value: on PostgreSQL
-// from a block of 50 reserved by one nextval (the sequence is shared by every
-// node and never rolled back, so blocks never overlap); on SQLite from a
-// counter row under the single writer.
+// drop forgets the block, so that the next draw reserves a new one.
+func (p *refPool) drop() {
+	p.mu.Lock()
+	p.next, p.over = 0, 0
+	p.mu.Unlock()
+}
+
+// NextRefSeq draws the next reference-number sequence value from a block of
+// 50 this process reserved: on PostgreSQL by one nextval (the sequence is
+// shared by every node and never rolled back, so blocks never overlap); on
+// SQLite by moving a counter row 50 on, in the transaction. An SQLite
+// reservation is rolled back with its transaction or savepoint, so the pool
+// is then dropped (Tx.restore, Store.tryTx) before any other write can draw
+// from it: the numbers the block gave out were rolled back too. A process that
+// stops leaves the rest of its block unused; references have gaps, never
+// repeats.
 func (tx *Tx) NextRefSeq(ctx context.Context) (int64, error) {
-	if tx.dialect == Postgres {
-		p := tx.refs
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		if p.next == 0 || p.next >= p.over {
-			var start int64
+	p := tx.refs
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.next == 0 || p.next >= p.over {
+		var start int64
+		if tx.dialect == Postgres {
 			if err := tx.q.QueryRowContext(ctx, `SELECT nextval('complaint_ref_seq')`).Scan(&start); err != nil {
 				return 0, fmt.Errorf("store: next reference: %w", err)
 			}
-			p.next, p.over = start, start+refBlock
+		} else {
+			var end int64
+			err := tx.q.QueryRowContext(ctx, `INSERT INTO counters (name, value) VALUES ('complaint_ref', $1)
+				ON CONFLICT (name) DO UPDATE SET value = counters.value + $1 RETURNING value`, int64(refBlock)).Scan(&end)
+			if err != nil {
+				return 0, fmt.Errorf("store: next reference: %w", err)
+			}
+			start = end - refBlock + 1
+			tx.refReserved = true
 		}
-		n := p.next
-		p.next++
-		return n, nil
+		p.next, p.over = start, start+refBlock
 	}
-	var n int64
-	err := tx.q.QueryRowContext(ctx, `INSERT INTO counters (name, value) VALUES ('complaint_ref', 1)
-		ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("store: next reference: %w", err)
-	}
+	n := p.next
+	p.next++
 	return n, nil
 }

@@ -68,17 +68,21 @@ func (c *conn) ComplaintByID(ctx context.Context, id int64) (model.Complaint, er
 
 // InsertComplaint adds a new complaint and sets its ID.
 func (tx *Tx) InsertComplaint(ctx context.Context, c *model.Complaint) error {
-	err := tx.q.QueryRowContext(ctx, `INSERT INTO complaints (ref, channel, name, mobile, address, language, category_id,
-		department_id, area_id, district_id, description, status, closure_reason, level, accountable_post_id, marked_post_id,
-		due_at, registered_at, closed_at, reported_at, reopen_count, feedback_attempts, return_count, special_closure,
-		special_closure_code, report_hashes, verification_sample, overdue_at_top, registered_by, version, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
-		$24, $25, $26, $27, $28, $29, 1, $30) RETURNING id`,
-		c.Ref, c.Channel, c.Complainant.Name, c.Complainant.Mobile, c.Complainant.Address, c.Complainant.Language,
+	args := []any{c.Ref, c.Channel, c.Complainant.Name, c.Complainant.Mobile, c.Complainant.Address, c.Complainant.Language,
 		c.CategoryID, c.DepartmentID, c.AreaID, idArg(&c.DistrictID), c.Description, string(c.Status), nullString(string(c.ClosureReason)),
 		c.Level, idArg(&c.AccountablePostID), idArg(c.MarkedPostID), ms(c.DueAt), ms(c.RegisteredAt), msPtr(c.ClosedAt),
 		msPtr(c.ReportedAt), c.ReopenCount, c.FeedbackAttempts, c.ReturnCount, c.SpecialClosure, c.SpecialClosureCode,
-		strings.Join(c.ReportHashes, ","), c.VerificationSample, c.OverdueAtTop, idArg(&c.RegisteredBy), ms(c.RegisteredAt)).Scan(&c.ID)
+		strings.Join(c.ReportHashes, ","), c.VerificationSample, c.OverdueAtTop, idArg(&c.RegisteredBy), ms(c.RegisteredAt)}
+	var err error
+	if tx.dialect == SQLite {
+		// The row id comes back with the result, without a result set.
+		var res sql.Result
+		if res, err = tx.q.ExecContext(ctx, insertComplaint, args...); err == nil {
+			c.ID, err = res.LastInsertId()
+		}
+	} else {
+		err = tx.q.QueryRowContext(ctx, insertComplaint+` RETURNING id`, args...).Scan(&c.ID)
+	}
 	if err != nil {
 		if isUniqueViolation(err) {
 			return fmt.Errorf("store: insert complaint %s: %w", c.Ref, ErrConflict)
@@ -88,6 +92,13 @@ func (tx *Tx) InsertComplaint(ctx context.Context, c *model.Complaint) error {
 	c.Version = 1
 	return nil
 }
+
+const insertComplaint = `INSERT INTO complaints (ref, channel, name, mobile, address, language, category_id,
+	department_id, area_id, district_id, description, status, closure_reason, level, accountable_post_id, marked_post_id,
+	due_at, registered_at, closed_at, reported_at, reopen_count, feedback_attempts, return_count, special_closure,
+	special_closure_code, report_hashes, verification_sample, overdue_at_top, registered_by, version, updated_at)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
+	$24, $25, $26, $27, $28, $29, 1, $30)`
 
 // UpdateComplaint saves c if it is still at version c.Version, and bumps the
 // version. A complaint changed meanwhile by another request or node answers

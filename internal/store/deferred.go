@@ -27,14 +27,24 @@ type deferred struct {
 
 // txMark is how much a transaction had queued at a point, so that a grouped
 // item rolled back to its savepoint also drops what it queued.
-type txMark struct{ after, pend, tallies, ops int }
+// It also says whether the transaction had reserved a reference block: one
+// reserved after the mark is rolled back with the savepoint, and the pool
+// that hands it out is dropped.
+type txMark struct {
+	after, pend, tallies, ops int
+	refReserved               bool
+}
 
 func (tx *Tx) mark() txMark {
-	return txMark{after: len(tx.after), pend: len(tx.d.pend), tallies: len(tx.d.tallies), ops: len(tx.d.ops)}
+	return txMark{after: len(tx.after), pend: len(tx.d.pend), tallies: len(tx.d.tallies), ops: len(tx.d.ops), refReserved: tx.refReserved}
 }
 
 func (tx *Tx) restore(m txMark) {
 	tx.after, tx.d.pend, tx.d.tallies, tx.d.ops = tx.after[:m.after], tx.d.pend[:m.pend], tx.d.tallies[:m.tallies], tx.d.ops[:m.ops]
+	if tx.refReserved && !m.refReserved {
+		tx.refs.drop()
+		tx.refReserved = false
+	}
 }
 
 // AddPendency queues a complaint change's counter deltas for pendency_counts

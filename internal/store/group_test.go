@@ -183,3 +183,47 @@ func TestDeferredCountersAddUpAndCancel(t *testing.T) {
 		}
 	})
 }
+
+// TestRefBlockGoesWithItsSavepoint: a reference block reserved by an item
+// that fails is rolled back with it; the numbers drawn after it must still be
+// unique after a restart.
+func TestRefBlockGoesWithItsSavepoint(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		boom := errors.New("boom")
+		var first, kept int64
+		errs := store.RunBatch(s, []context.Context{ctx, ctx}, []func(*store.Tx) error{
+			func(tx *store.Tx) error {
+				n, err := tx.NextRefSeq(ctx)
+				if err != nil {
+					return err
+				}
+				first = n
+				return boom
+			},
+			func(tx *store.Tx) error {
+				n, err := tx.NextRefSeq(ctx)
+				kept = n
+				return err
+			},
+		})
+		if !errors.Is(errs[0], boom) || errs[1] != nil {
+			t.Fatalf("errors %v", errs)
+		}
+		again, err := store.Open(ctx, s.DSN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer again.Close()
+		var next int64
+		if err := again.Tx(ctx, func(tx *store.Tx) error {
+			next, err = tx.NextRefSeq(ctx)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if next <= kept {
+			t.Fatalf("after a restart the next reference number is %d, not above the kept %d (the failed item drew %d)", next, kept, first)
+		}
+	})
+}

@@ -69,6 +69,9 @@ type Tx struct {
 	refs  *refPool
 	// d holds the counter and log rows written at commit (deferred.go).
 	d deferred
+	// refReserved: this transaction reserved the SQLite reference block the
+	// pool hands out (NextRefSeq).
+	refReserved bool
 }
 
 // Open connects to dsn: "postgres://…" or "postgresql://…" selects PostgreSQL,
@@ -164,20 +167,32 @@ func (s *Store) tryTx(ctx context.Context, fn func(tx *Tx) error) error {
 		tx.q = cachedTx{tx: sqlTx, cache: s.wcache}
 	}
 	if err := fn(tx); err != nil {
-		_ = sqlTx.Rollback()
+		tx.rollback()
 		return err
 	}
 	if err := tx.flush(ctx); err != nil {
-		_ = sqlTx.Rollback()
+		tx.rollback()
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
+		if tx.refReserved {
+			tx.refs.drop()
+		}
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	for _, f := range tx.after {
 		f()
 	}
 	return nil
+}
+
+// rollback ends the transaction without its writes, and drops a reference
+// block it reserved.
+func (tx *Tx) rollback() {
+	_ = tx.tx.Rollback()
+	if tx.refReserved {
+		tx.refs.drop()
+	}
 }
 
 // AfterCommit registers f to run after the transaction commits.
