@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -178,11 +177,7 @@ func (tx *Tx) InsertOutboxRows(ctx context.Context, rows []OutboxRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	const cols = 11
-	var b strings.Builder
-	b.WriteString(`INSERT INTO outbox (complaint_id, post_id, mobile, template, language, vars, dedupe_key, status, next_at,
-		created_at, last_error) VALUES `)
-	args := make([]any, 0, cols*len(rows))
+	values := make([][]any, len(rows))
 	for i, m := range rows {
 		vars, err := json.Marshal(m.Vars)
 		if err != nil {
@@ -192,16 +187,14 @@ func (tx *Tx) InsertOutboxRows(ctx context.Context, rows []OutboxRow) error {
 		if status == "" {
 			status = OutboxPending
 		}
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("(" + placeholders(i*cols+1, cols) + ")")
-		args = append(args, idArg(m.ComplaintID), idArg(m.PostID), m.Mobile, m.Template, m.Language, string(vars),
-			m.DedupeKey, status, ms(m.NextAt), ms(m.CreatedAt), m.LastError)
+		values[i] = []any{idArg(m.ComplaintID), idArg(m.PostID), m.Mobile, m.Template, m.Language, string(vars),
+			m.DedupeKey, status, ms(m.NextAt), ms(m.CreatedAt), m.LastError}
 	}
-	b.WriteString(" ON CONFLICT (dedupe_key) DO NOTHING")
-	if _, err := tx.q.ExecContext(ctx, b.String(), args...); err != nil {
+	if err := tx.writeRows(ctx, "outbox", outboxInsertCols, values, " ON CONFLICT (dedupe_key) DO NOTHING"); err != nil {
 		return fmt.Errorf("store: queue messages: %w", err)
 	}
 	return nil
 }
+
+var outboxInsertCols = []string{"complaint_id", "post_id", "mobile", "template", "language", "vars", "dedupe_key", "status",
+	"next_at", "created_at", "last_error"}
