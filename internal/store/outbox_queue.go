@@ -156,6 +156,13 @@ func (q *OutboxQueue) Release(ctx context.Context, rows []outbox.Row) error {
 	return nil
 }
 
+// markDeliverySQL applies a receipt to the latest row the provider sent under
+// the id; its test for a non-empty provider_id is the condition of the partial
+// index outbox_receipt, which the planner needs to see to use it.
+const markDeliverySQL = `UPDATE outbox SET status = $1, delivered_at = $2
+	WHERE id = (SELECT id FROM outbox WHERE provider = $3 AND provider_id = $4 AND provider_id <> '' ORDER BY id DESC LIMIT 1)
+	AND status IN ('sent', 'delivered', 'undelivered')`
+
 // MarkDelivery records a delivery receipt: the latest row that provider sent
 // under providerID becomes delivered or undelivered, at at. A receipt for a
 // message the outbox does not yet know as sent — a receipt can outrun the
@@ -171,9 +178,7 @@ func (q *OutboxQueue) MarkDelivery(ctx context.Context, provider, providerID str
 	}
 	var n int64
 	err := q.st.Tx(ctx, func(tx *Tx) error {
-		res, err := tx.q.ExecContext(ctx, `UPDATE outbox SET status = $1, delivered_at = $2
-			WHERE id = (SELECT id FROM outbox WHERE provider = $3 AND provider_id = $4 ORDER BY id DESC LIMIT 1)
-			AND status IN ('sent', 'delivered', 'undelivered')`, status, ms(at), provider, providerID)
+		res, err := tx.q.ExecContext(ctx, markDeliverySQL, status, ms(at), provider, providerID)
 		if err != nil {
 			return err
 		}

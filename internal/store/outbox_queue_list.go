@@ -29,9 +29,8 @@ type OutboxMessageFilter struct {
 	Limit       int
 }
 
-// OutboxMessages lists messages, newest first. Each filter has its index
-// (outbox_status_id, outbox_complaint); without one the primary key serves.
-func (c *conn) OutboxMessages(ctx context.Context, f OutboxMessageFilter) ([]OutboxMessage, error) {
+// outboxMessagesQuery is OutboxMessages' statement and its arguments.
+func outboxMessagesQuery(f OutboxMessageFilter) (string, []any) {
 	before := f.BeforeID
 	if before <= 0 {
 		before = 1 << 62
@@ -44,6 +43,11 @@ func (c *conn) OutboxMessages(ctx context.Context, f OutboxMessageFilter) ([]Out
 	if f.Status != "" {
 		args = append(args, f.Status)
 		q += fmt.Sprintf(" AND o.status = $%d", len(args))
+		if f.Status != OutboxPending {
+			// The term of the partial index outbox_status_id, so that the
+			// planner may use it.
+			q += " AND o.status <> 'pending'"
+		}
 	}
 	if f.ComplaintID != 0 {
 		args = append(args, f.ComplaintID)
@@ -54,6 +58,14 @@ func (c *conn) OutboxMessages(ctx context.Context, f OutboxMessageFilter) ([]Out
 	}
 	args = append(args, f.Limit)
 	q += fmt.Sprintf(" ORDER BY o.id DESC LIMIT $%d", len(args))
+	return q, args
+}
+
+// OutboxMessages lists messages, newest first. Each filter has its index
+// (outbox_status_id for the statuses after pending, outbox_complaint); without
+// one the primary key serves.
+func (c *conn) OutboxMessages(ctx context.Context, f OutboxMessageFilter) ([]OutboxMessage, error) {
+	q, args := outboxMessagesQuery(f)
 	rows, err := c.q.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: outbox messages: %w", err)
