@@ -143,38 +143,37 @@ var rollupConflict = func() string {
 // orders the rest by key. (One statement may not touch a row twice on
 // PostgreSQL, so each key must appear once.)
 func sumPendency(ds []report.PendencyDelta) []report.PendencyDelta {
-	if len(ds) == 0 {
-		return nil
-	}
-	sum := make(map[report.PendencyKey]int64, len(ds))
-	for _, d := range ds {
-		sum[d.Key] += d.N
-	}
-	out := make([]report.PendencyDelta, 0, len(sum))
-	for k, n := range sum {
-		if n != 0 {
-			out = append(out, report.PendencyDelta{Key: k, N: n})
-		}
-	}
-	slices.SortFunc(out, func(a, b report.PendencyDelta) int { return a.Key.Compare(b.Key) })
-	return out
+	return sumByKey(ds, func(d report.PendencyDelta) (report.PendencyKey, int64) { return d.Key, d.N },
+		func(k report.PendencyKey, n int64) report.PendencyDelta { return report.PendencyDelta{Key: k, N: n} },
+		report.PendencyKey.Compare)
 }
 
 // sumTallies is sumPendency for the monthly tallies.
 func sumTallies(ds []report.TallyDelta) []report.TallyDelta {
+	return sumByKey(ds, func(d report.TallyDelta) (report.TallyKey, int64) { return d.Key, d.N },
+		func(k report.TallyKey, n int64) report.TallyDelta { return report.TallyDelta{Key: k, N: n} },
+		report.TallyKey.Compare)
+}
+
+func sumByKey[K comparable, D any](ds []D, split func(D) (K, int64), join func(K, int64) D, compare func(K, K) int) []D {
 	if len(ds) == 0 {
 		return nil
 	}
-	sum := make(map[report.TallyKey]int64, len(ds))
+	sum := make(map[K]int64, len(ds))
 	for _, d := range ds {
-		sum[d.Key] += d.N
+		k, n := split(d)
+		sum[k] += n
 	}
-	out := make([]report.TallyDelta, 0, len(sum))
+	keys := make([]K, 0, len(sum))
 	for k, n := range sum {
 		if n != 0 {
-			out = append(out, report.TallyDelta{Key: k, N: n})
+			keys = append(keys, k)
 		}
 	}
-	slices.SortFunc(out, func(a, b report.TallyDelta) int { return a.Key.Compare(b.Key) })
+	slices.SortFunc(keys, compare)
+	out := make([]D, len(keys))
+	for i, k := range keys {
+		out[i] = join(k, sum[k])
+	}
 	return out
 }

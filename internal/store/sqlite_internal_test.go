@@ -30,15 +30,11 @@ func TestPositional(t *testing.T) {
 // placeholders and checks each value lands in its own column.
 func TestPositionalBindsTheSameValues(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openSQLiteForTest(t, false)
 	if _, err := s.writer.ExecContext(ctx, `CREATE TABLE p (a INTEGER, b TEXT, c INTEGER, d TEXT)`); err != nil {
 		t.Fatal(err)
 	}
-	err = s.Tx(ctx, func(tx *Tx) error {
+	err := s.Tx(ctx, func(tx *Tx) error {
 		return tx.InsertRows(ctx, "p", []string{"a", "b", "c", "d"}, [][]any{{int64(1), "one", int64(2), "two"}, {int64(3), "three", nil, "four"}})
 	})
 	if err != nil {
@@ -58,11 +54,7 @@ func TestPositionalBindsTheSameValues(t *testing.T) {
 // above what the test writes.
 func TestCheckpointerCopiesTheWAL(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openSQLiteForTest(t, false)
 	if _, err := s.writer.ExecContext(ctx, `CREATE TABLE w (id INTEGER PRIMARY KEY, v TEXT)`); err != nil {
 		t.Fatal(err)
 	}
@@ -97,14 +89,7 @@ func TestCheckpointerCopiesTheWAL(t *testing.T) {
 // migration 00005, which a query must name the condition of.
 func TestOutboxReadersUsePartialIndexes(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "o.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := openSQLiteForTest(t, true)
 	plan := func(q string, args ...any) string {
 		t.Helper()
 		lines, err := s.explain(ctx, q, args...)
@@ -122,4 +107,22 @@ func TestOutboxReadersUsePartialIndexes(t *testing.T) {
 	if p := plan(markDeliverySQL, OutboxDelivered, int64(1), "smpp", "abc"); !strings.Contains(p, "outbox_receipt") {
 		t.Errorf("delivery receipt: plan %q does not use outbox_receipt", p)
 	}
+}
+
+// openSQLiteForTest opens a fresh SQLite store, migrated if asked, closed
+// when the test ends.
+func openSQLiteForTest(t *testing.T, migrate bool) *Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if migrate {
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
 }
