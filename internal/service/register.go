@@ -118,7 +118,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 	err = s.st.TxGrouped(ctx, func(tx *store.Tx) error {
 		now := s.clock.Now()
 		start, _ := s.cfg.Policy.MonthBounds(now)
-		caller, err := tx.CallerStateOf(ctx, in.Mobile, now, start, in.CategoryID, in.AreaID)
+		caller, err := tx.CallerStateOf(ctx, in.Mobile, now, start, in.CategoryID, in.AreaID, route.PostID)
 		if err != nil {
 			return err
 		}

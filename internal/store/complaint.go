@@ -284,18 +284,22 @@ type CallerState struct {
 
 // CallerStateOf reads, in one round trip, whether mobile is blocked at now,
 // how many complaints it registered since monthStart, and its unclosed
-// complaints of category at area.
-func (c *conn) CallerStateOf(ctx context.Context, mobile string, now, monthStart time.Time, categoryID, areaID int64) (CallerState, error) {
-	rows, err := c.q.QueryContext(ctx, `
+// complaints of category at area; and, in the same round trip, who holds
+// post (the post the complaint is about to go to, 0 for none), which the
+// transaction remembers for the messages it queues (Tx.HolderMobiles).
+func (tx *Tx) CallerStateOf(ctx context.Context, mobile string, now, monthStart time.Time, categoryID, areaID, post int64) (CallerState, error) {
+	rows, err := tx.q.QueryContext(ctx, `
 		SELECT 'b', '' FROM blocked_numbers WHERE mobile = $1 AND unblocked_at IS NULL AND (until IS NULL OR until > $2)
 		UNION ALL SELECT 'n', CAST(COUNT(*) AS TEXT) FROM complaints WHERE mobile = $1 AND registered_at >= $3
-		UNION ALL SELECT 'd', ref FROM complaints WHERE mobile = $1 AND category_id = $4 AND area_id = $5 AND status <> 'closed'`,
-		mobile, ms(now), ms(monthStart), categoryID, areaID)
+		UNION ALL SELECT 'd', ref FROM complaints WHERE mobile = $1 AND category_id = $4 AND area_id = $5 AND status <> 'closed'
+		UNION ALL SELECT 'h', o.mobile FROM postings x JOIN officers o ON o.id = x.officer_id WHERE x.to_at IS NULL AND x.post_id = $6`,
+		mobile, ms(now), ms(monthStart), categoryID, areaID, post)
 	if err != nil {
 		return CallerState{}, fmt.Errorf("store: caller state: %w", err)
 	}
 	defer rows.Close()
 	var st CallerState
+	holder := ""
 	for rows.Next() {
 		var kind, v string
 		if err := rows.Scan(&kind, &v); err != nil {
@@ -308,7 +312,15 @@ func (c *conn) CallerStateOf(ctx context.Context, mobile string, now, monthStart
 			fmt.Sscan(v, &st.MonthCount)
 		case "d":
 			st.DuplicateRefs = append(st.DuplicateRefs, v)
+		case "h":
+			holder = v
 		}
 	}
-	return st, rows.Err()
+	if err := rows.Err(); err != nil {
+		return st, err
+	}
+	if post != 0 {
+		tx.rememberHolder(post, holder)
+	}
+	return st, nil
 }

@@ -224,6 +224,7 @@ func (c *conn) Postings(ctx context.Context, postID, officerID int64) ([]model.P
 // EndPosting ends the current posting of post id (if any) at t and reports
 // the officer who held it (0 when vacant).
 func (tx *Tx) EndPosting(ctx context.Context, postID int64, t time.Time) (int64, error) {
+	tx.holders = nil // what this transaction read of holders is stale now
 	var officer int64
 	err := tx.q.QueryRowContext(ctx, `SELECT officer_id FROM postings WHERE post_id = $1 AND to_at IS NULL`, postID).Scan(&officer)
 	if err == sql.ErrNoRows {
@@ -240,6 +241,7 @@ func (tx *Tx) EndPosting(ctx context.Context, postID int64, t time.Time) (int64,
 
 // StartPosting makes officer hold post from t.
 func (tx *Tx) StartPosting(ctx context.Context, officerID, postID int64, t time.Time) error {
+	tx.holders = nil // what this transaction read of holders is stale now
 	_, err := tx.q.ExecContext(ctx, `INSERT INTO postings (officer_id, post_id, from_at) VALUES ($1, $2, $3)`, officerID, postID, ms(t))
 	if err != nil {
 		if isUniqueViolation(err) {
@@ -298,6 +300,35 @@ func (c *conn) RoutingPosts(ctx context.Context) ([]RoutingPost, error) {
 // HolderMobiles maps each of the posts held now to its officer's mobile;
 // vacant posts are absent.
 func (c *conn) HolderMobiles(ctx context.Context, posts []int64) (map[int64]string, error) {
+	return c.holderMobiles(ctx, posts)
+}
+
+// HolderMobiles is conn.HolderMobiles answered, when it can be, from the
+// holders this transaction has already read (CallerStateOf).
+func (tx *Tx) HolderMobiles(ctx context.Context, posts []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	for _, p := range posts {
+		m, ok := tx.holders[p]
+		if !ok {
+			return tx.holderMobiles(ctx, posts)
+		}
+		if m != "" {
+			out[p] = m
+		}
+	}
+	return out, nil
+}
+
+// rememberHolder records who holds post in this transaction ("" when it is
+// vacant). A change of postings or officers in the transaction forgets them.
+func (tx *Tx) rememberHolder(post int64, mobile string) {
+	if tx.holders == nil {
+		tx.holders = map[int64]string{}
+	}
+	tx.holders[post] = mobile
+}
+
+func (c *conn) holderMobiles(ctx context.Context, posts []int64) (map[int64]string, error) {
 	out := map[int64]string{}
 	if len(posts) == 0 {
 		return out, nil
@@ -321,6 +352,7 @@ func (c *conn) HolderMobiles(ctx context.Context, posts []int64) (map[int64]stri
 
 // UpdateOfficer changes an officer's name and mobile (and their user's).
 func (tx *Tx) UpdateOfficer(ctx context.Context, o model.Officer) error {
+	tx.holders = nil // what this transaction read of holders is stale now
 	if err := tx.update(ctx, "officer", o.ID, `UPDATE officers SET name = $1, mobile = $2 WHERE id = $3`, o.Name, o.Mobile, o.ID); err != nil {
 		return err
 	}

@@ -72,6 +72,8 @@ type Tx struct {
 	// refReserved: this transaction reserved the SQLite reference block the
 	// pool hands out (NextRefSeq).
 	refReserved bool
+	// holders are post holders' mobiles read in this transaction.
+	holders map[int64]string
 }
 
 // Open connects to dsn: "postgres://…" or "postgresql://…" selects PostgreSQL,
