@@ -2,31 +2,25 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"sync"
 )
 
-// InsertRows inserts rows into table in multi-row statements, each
-// prepared once and reused; it is the fast path of bulk loads (demo data,
-// benchmarks). Batches stay small because binding cost grows faster than
+// InsertRows inserts rows into table in multi-row statements of up to 32
+// rows, each prepared once and reused (the statement cache on SQLite, the
+// driver's on PostgreSQL); it is the fast path of bulk loads (demo data,
+// benchmarks) and of the deferred writes. Batches stay small because binding cost grows faster than
 // linearly with a statement's parameter count in the SQLite driver.
 func (tx *Tx) InsertRows(ctx context.Context, table string, cols []string, rows [][]any) error {
 	return tx.writeRows(ctx, table, cols, rows, "")
 }
 
 // writeRows is InsertRows with a suffix after the VALUES (an ON CONFLICT
-// clause, for the deferred counters).
+// clause, for the deferred writes).
 func (tx *Tx) writeRows(ctx context.Context, table string, cols []string, rows [][]any, suffix string) error {
 	const per = 32
 	stmtFor := func(n int) string { return rowsSQL(table, cols, n, suffix) }
-	var full *sql.Stmt
-	defer func() {
-		if full != nil {
-			full.Close()
-		}
-	}()
 	args := make([]any, 0, per*len(cols))
 	for start := 0; start < len(rows); start += per {
 		end := min(start+per, len(rows))
@@ -37,21 +31,7 @@ func (tx *Tx) writeRows(ctx context.Context, table string, cols []string, rows [
 			}
 			args = append(args, r...)
 		}
-		var err error
-		if end-start == per {
-			if full == nil {
-				q := stmtFor(per)
-				if tx.dialect == SQLite {
-					q = positional(q)
-				}
-				if full, err = tx.tx.PrepareContext(ctx, q); err != nil {
-					return fmt.Errorf("store: insert %s: %w", table, err)
-				}
-			}
-			_, err = full.ExecContext(ctx, args...)
-		} else {
-			_, err = tx.q.ExecContext(ctx, stmtFor(end-start), args...)
-		}
+		_, err := tx.q.ExecContext(ctx, stmtFor(end-start), args...)
 		if err != nil {
 			return fmt.Errorf("store: insert %s: %w", table, err)
 		}

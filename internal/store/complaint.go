@@ -126,7 +126,8 @@ func (tx *Tx) UpdateComplaint(ctx context.Context, c *model.Complaint, now time.
 	return nil
 }
 
-// InsertEvents appends events to a complaint's history.
+// InsertEvents appends events to a complaint's history; they are written at
+// commit (deferred.go), after the complaint rows.
 func (tx *Tx) InsertEvents(ctx context.Context, complaintID int64, events []model.Event) error {
 	rows := make([][]any, len(events))
 	for i, e := range events {
@@ -141,9 +142,12 @@ func (tx *Tx) InsertEvents(ctx context.Context, complaintID int64, events []mode
 		rows[i] = []any{complaintID, ms(e.At), string(e.Kind), idArg(e.ActorUserID), e.ActorName, idArg(e.ActorPostID), e.Level,
 			intArg(e.FromLevel), intArg(e.ToLevel), idArg(e.FromPostID), idArg(e.ToPostID), e.Note, payload}
 	}
-	return tx.InsertRows(ctx, "complaint_events", []string{"complaint_id", "at", "kind", "actor_user_id", "actor_name",
-		"actor_post_id", "level", "from_level", "to_level", "from_post_id", "to_post_id", "note", "payload"}, rows)
+	tx.d.events = append(tx.d.events, rows...)
+	return nil
 }
+
+var eventCols = []string{"complaint_id", "at", "kind", "actor_user_id", "actor_name",
+	"actor_post_id", "level", "from_level", "to_level", "from_post_id", "to_post_id", "note", "payload"}
 
 func intArg(p *int) any {
 	if p == nil {

@@ -10,16 +10,19 @@ import (
 	"github.com/nivaran/nivaran/internal/report"
 )
 
-// Deferred writes. Every complaint change moves the report counters
-// (pendency, its roll-up, the monthly tallies) and logs the agent's action.
-// Nothing reads those rows inside the transaction that changes them, so a
-// transaction collects the changes and writes them once, just before it
-// commits: added up per counter, in multi-row statements, in a fixed key
-// order so that two transactions on PostgreSQL never wait on each other's
-// counter rows in opposite orders. A group-committed batch (group.go) thus
-// writes its counters in a handful of statements instead of several per
-// registration.
+// Deferred writes. Every complaint change appends events, queues SMS in the
+// outbox, moves the report counters (pendency, its roll-up, the monthly
+// tallies) and logs the agent's action. Nothing reads those rows inside the
+// transaction that writes them, so a transaction collects them and writes
+// them once, just before it commits: events and messages in multi-row
+// inserts, counters added up per key, in a fixed key order so that two
+// transactions on PostgreSQL never wait on each other's counter rows in
+// opposite orders. A group-committed batch (group.go) thus writes all its
+// registrations' events, messages and counters in a handful of statements
+// instead of several per registration.
 type deferred struct {
+	events  [][]any // complaint_events rows, eventCols
+	outbox  [][]any // outbox rows, outboxInsertCols
 	pend    []report.PendencyDelta
 	tallies []report.TallyDelta
 	ops     []OpsAction
@@ -31,16 +34,18 @@ type deferred struct {
 // reserved after the mark is rolled back with the savepoint, and the pool
 // that hands it out is dropped.
 type txMark struct {
-	after, pend, tallies, ops int
-	refReserved               bool
+	after, events, outbox, pend, tallies, ops int
+	refReserved                               bool
 }
 
 func (tx *Tx) mark() txMark {
-	return txMark{after: len(tx.after), pend: len(tx.d.pend), tallies: len(tx.d.tallies), ops: len(tx.d.ops), refReserved: tx.refReserved}
+	return txMark{after: len(tx.after), events: len(tx.d.events), outbox: len(tx.d.outbox), pend: len(tx.d.pend),
+		tallies: len(tx.d.tallies), ops: len(tx.d.ops), refReserved: tx.refReserved}
 }
 
 func (tx *Tx) restore(m txMark) {
-	tx.after, tx.d.pend, tx.d.tallies, tx.d.ops = tx.after[:m.after], tx.d.pend[:m.pend], tx.d.tallies[:m.tallies], tx.d.ops[:m.ops]
+	tx.after, tx.d.events, tx.d.outbox = tx.after[:m.after], tx.d.events[:m.events], tx.d.outbox[:m.outbox]
+	tx.d.pend, tx.d.tallies, tx.d.ops = tx.d.pend[:m.pend], tx.d.tallies[:m.tallies], tx.d.ops[:m.ops]
 	if tx.refReserved && !m.refReserved {
 		tx.refs.drop()
 		tx.refReserved = false
@@ -69,6 +74,16 @@ func (tx *Tx) InsertOpsAction(_ context.Context, a OpsAction) error {
 
 // flush writes what the transaction queued.
 func (tx *Tx) flush(ctx context.Context) error {
+	if len(tx.d.events) > 0 {
+		if err := tx.writeRows(ctx, "complaint_events", eventCols, tx.d.events, ""); err != nil {
+			return fmt.Errorf("store: events: %w", err)
+		}
+	}
+	if len(tx.d.outbox) > 0 {
+		if err := tx.writeRows(ctx, "outbox", outboxInsertCols, tx.d.outbox, " ON CONFLICT (dedupe_key) DO NOTHING"); err != nil {
+			return fmt.Errorf("store: queue messages: %w", err)
+		}
+	}
 	pend := sumPendency(tx.d.pend)
 	if len(pend) > 0 {
 		rows := make([][]any, len(pend))

@@ -4,19 +4,27 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/nivaran/nivaran/internal/report"
 	"github.com/nivaran/nivaran/internal/store"
 	"github.com/nivaran/nivaran/internal/store/storetest"
 )
 
-// item is a grouped write: a counters row of its own, one on a pendency
-// counter shared by every item and one on a counter of its own, and a tally.
+// item is a grouped write: a counters row of its own, an SMS in the outbox,
+// one on a pendency counter shared by every item and one on a counter of its
+// own, and a tally.
 func item(i int, fail error) func(tx *store.Tx) error {
 	return func(tx *store.Tx) error {
 		ctx := context.Background()
 		if err := tx.InsertRows(ctx, "counters", []string{"name", "value"}, [][]any{{fmt.Sprintf("item-%d", i), int64(i)}}); err != nil {
+			return err
+		}
+		now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+		if err := tx.InsertOutboxRows(ctx, []store.OutboxRow{{Mobile: "9000000000", Template: "registered", Language: "hi",
+			DedupeKey: fmt.Sprintf("item-%d", i), NextAt: now, CreatedAt: now, Vars: map[string]string{}}}); err != nil {
 			return err
 		}
 		_ = tx.AddPendency(ctx, []report.PendencyDelta{{Key: sharedKey, N: 1}, {Key: ownKey(i), N: 1}})
@@ -116,6 +124,17 @@ func TestGroupedItemThatFailsFailsAlone(t *testing.T) {
 		shared, own, tallies := written(t, s)
 		if shared != 3 || len(own) != 3 || own[102] != 0 || own[104] != 0 || len(tallies) != 3 || tallies[102] != 0 {
 			t.Fatalf("shared counter %d, own %v, tallies %v; want 3 and items 1, 3, 5 only", shared, own, tallies)
+		}
+		msgs, err := s.OutboxMessages(ctx, store.OutboxMessageFilter{Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, m := range msgs {
+			keys = append(keys, m.DedupeKey)
+		}
+		if !slices.Equal(keys, []string{"item-5", "item-3", "item-1"}) {
+			t.Fatalf("outbox %v; want the messages of items 1, 3 and 5, newest first", keys)
 		}
 		if st := s.GroupStats(); st.Retries != 1 {
 			t.Fatalf("stats %+v; want the batch run again once", st)

@@ -190,9 +190,7 @@ func (tx *Tx) InsertOutboxRows(ctx context.Context, rows []OutboxRow) error {
 		values[i] = []any{idArg(m.ComplaintID), idArg(m.PostID), m.Mobile, m.Template, m.Language, string(vars),
 			m.DedupeKey, status, ms(m.NextAt), ms(m.CreatedAt), m.LastError}
 	}
-	if err := tx.writeRows(ctx, "outbox", outboxInsertCols, values, " ON CONFLICT (dedupe_key) DO NOTHING"); err != nil {
-		return fmt.Errorf("store: queue messages: %w", err)
-	}
+	tx.d.outbox = append(tx.d.outbox, values...)
 	return nil
 }
 
