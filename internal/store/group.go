@@ -12,8 +12,8 @@ import (
 // many small independent writes — complaint registrations — queue behind each
 // other, so TxGrouped runs the ones that are waiting together in one
 // transaction: an item that fails fails alone (runBatch), the others commit
-// together. A caller waits
-// for the commit of its own batch, so an answered request is durable.
+// together. A caller waits for the commit of its own batch, so an answered
+// request is durable.
 
 type groupItem struct {
 	ctx  context.Context
