@@ -37,6 +37,20 @@ func (s *Server) format(w http.ResponseWriter, r *http.Request) (report.Format, 
 	return "", false
 }
 
+// reportParams reads the parameters every report takes: the format, and
+// the area and department it is narrowed to (0: not narrowed); ok is false
+// when a problem was answered.
+func (s *Server) reportParams(w http.ResponseWriter, r *http.Request) (f report.Format, area, dept int64, ok bool) {
+	if f, ok = s.format(w, r); !ok {
+		return
+	}
+	if area, ok = s.queryID(w, r, "area_id"); !ok {
+		return
+	}
+	dept, ok = s.queryID(w, r, "department_id")
+	return
+}
+
 // writeTable answers a report as a file, streamed as it is written.
 func (s *Server) writeTable(w http.ResponseWriter, r *http.Request, f report.Format, name string, t report.Table) {
 	w.Header().Set("Content-Type", f.ContentType())
@@ -110,15 +124,7 @@ func pendencyRowOut(r report.PendencyRow, g report.GroupBy) pendencyRowJSON {
 }
 
 func (s *Server) pendency(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	f, ok := s.format(w, r)
-	if !ok {
-		return
-	}
-	area, ok := s.queryID(w, r, "area_id")
-	if !ok {
-		return
-	}
-	dept, ok := s.queryID(w, r, "department_id")
+	f, area, dept, ok := s.reportParams(w, r)
 	if !ok {
 		return
 	}
@@ -221,15 +227,7 @@ func paramNames(r report.Rubric, code string) (string, string) {
 }
 
 func (s *Server) ranking(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	f, ok := s.format(w, r)
-	if !ok {
-		return
-	}
-	area, ok := s.queryID(w, r, "area_id")
-	if !ok {
-		return
-	}
-	dept, ok := s.queryID(w, r, "department_id")
+	f, area, dept, ok := s.reportParams(w, r)
 	if !ok {
 		return
 	}
@@ -469,15 +467,7 @@ func trendRow(t service.TrendRow) map[string]any {
 }
 
 func (s *Server) trends(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	f, ok := s.format(w, r)
-	if !ok {
-		return
-	}
-	area, ok := s.queryID(w, r, "area_id")
-	if !ok {
-		return
-	}
-	dept, ok := s.queryID(w, r, "department_id")
+	f, area, dept, ok := s.reportParams(w, r)
 	if !ok {
 		return
 	}
