@@ -11,7 +11,8 @@ import (
 // TestBenchIntake runs the intake benchmark briefly against a server and reads
 // what it prints: both raw rates, registrations without errors, the rows one
 // registration inserts (the complaint; registered, routed and two sms_queued
-// events; two outbox messages; the agent's action) and the ratio.
+// events; two outbox messages; the agent's action), the rate of the same
+// requests refused for want of a token, the caps these imply, and the ratio.
 func TestBenchIntake(t *testing.T) {
 	each(t, func(t *testing.T, s *server) {
 		out, err := exec.Command(nivaranBinary(t), "bench", "intake", "--url", s.url, "--db", s.dsn,
@@ -39,7 +40,15 @@ func TestBenchIntake(t *testing.T) {
 		batched := find(`raw batched inserts .*: (\d+) rows/s`)
 		reg := find(`registered (\d+) complaints .*: (\d+) complaints/s, .*errors (\d+)`)
 		rows := find(`rows inserted a registration: ([\d.]+) \(complaint ([\d.]+), events ([\d.]+), outbox ([\d.]+), action log ([\d.]+)\)`)
+		floor := find(`without the token, answered 401 .*: (\d+) requests/s, errors (\d+)`)
+		rowsCap := find(`those rows alone, inserted batched, allow at most (\d+) registrations/s`)
+		bothCap := find(`the HTTP exchange and those rows together allow at most (\d+) registrations/s`)
 		ratio := find(`ratio intake/raw: ([\d.]+)`)
+		// Costs that share the cores add: the cap of both together lies
+		// below each cap alone.
+		if floor[0] <= 0 || floor[1] != 0 || bothCap[0] >= rowsCap[0] || bothCap[0] >= floor[0] {
+			t.Fatalf("HTTP floor %v, rows cap %v, both %v:\n%s", floor, rowsCap, bothCap, out)
+		}
 		if raw[0] <= 0 || batched[0] <= 0 || reg[0] <= 0 || reg[2] != 0 || ratio[0] <= 0 {
 			t.Fatalf("raw %v, batched %v, registered %v, ratio %v:\n%s", raw, batched, reg, ratio, out)
 		}
