@@ -119,6 +119,10 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer
 		wg.Add(1)
 		go func() { defer wg.Done(); _ = svc.RunReminders(workers, cfg.EscalateEvery) }()
 	}
+	startAnalyzer(workers, st, analyzeEvery, log, func(fn func()) {
+		wg.Add(1)
+		go func() { defer wg.Done(); fn() }()
+	})
 	// The daily verification sample, on the service's clock.
 	verifier := report.NewVerifier(svc, 15*time.Minute, cfg.VerificationPerDistrict, nil, log)
 	wg.Add(1)
