@@ -286,12 +286,29 @@ type CallerState struct {
 	DuplicateRefs []string
 }
 
+// callerLockClass is the first key of the PostgreSQL advisory locks taken on
+// callers' mobile numbers (the second is the number's hash).
+const callerLockClass = 1076
+
 // CallerStateOf reads, in one round trip, whether mobile is blocked at now,
 // how many complaints it registered since monthStart, and its unclosed
 // complaints of category at area; and, in the same round trip, who holds
 // post (the post the complaint is about to go to, 0 for none), which the
 // transaction remembers for the messages it queues (Tx.HolderMobiles).
+//
+// On PostgreSQL it first takes a lock on mobile held until the transaction
+// ends, so that registrations of one number take turns: otherwise two of them
+// committing in parallel (two nodes, or two group-commit batches) would each
+// count the month without the other and pass the monthly cap together. The
+// count is a statement of its own, after the lock, so that its snapshot sees
+// what the previous holder committed. SQLite has one writer, so nothing runs
+// in parallel there.
 func (tx *Tx) CallerStateOf(ctx context.Context, mobile string, now, monthStart time.Time, categoryID, areaID, post int64) (CallerState, error) {
+	if tx.dialect == Postgres {
+		if _, err := tx.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, callerLockClass, mobile); err != nil {
+			return CallerState{}, fmt.Errorf("store: lock caller: %w", err)
+		}
+	}
 	rows, err := tx.q.QueryContext(ctx, `
 		SELECT 'b', '' FROM blocked_numbers WHERE mobile = $1 AND unblocked_at IS NULL AND (until IS NULL OR until > $2)
 		UNION ALL SELECT 'n', CAST(COUNT(*) AS TEXT) FROM complaints WHERE mobile = $1 AND registered_at >= $3

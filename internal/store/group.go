@@ -143,6 +143,11 @@ func (s *Store) runBatch(batch []*groupItem) {
 		if err != nil && results[i] == nil {
 			results[i] = err
 		}
+		if results[i] != nil && s.retryable(results[i]) && it.ctx.Err() == nil {
+			// A deadlock or serialization failure, whose transaction was
+			// rolled back: run the item again on its own, where Tx retries.
+			results[i] = s.Tx(it.ctx, it.fn)
+		}
 		it.done <- results[i]
 	}
 }

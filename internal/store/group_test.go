@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/nivaran/nivaran/internal/report"
 	"github.com/nivaran/nivaran/internal/store"
 	"github.com/nivaran/nivaran/internal/store/storetest"
@@ -138,6 +140,40 @@ func TestGroupedItemThatFailsFailsAlone(t *testing.T) {
 		}
 		if st := s.GroupStats(); st.Retries != 1 {
 			t.Fatalf("stats %+v; want the batch run again once", st)
+		}
+	})
+}
+
+// TestGroupedItemDeadlockedRunsAgainAlone: an item that fails with a
+// deadlock on PostgreSQL, in both runs of its batch, is run once more on its
+// own and commits; the same error is not a retryable one on SQLite, where
+// the item fails alone.
+func TestGroupedItemDeadlockedRunsAgainAlone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		deadlock := &pgconn.PgError{Code: "40P01", Message: "deadlock detected"}
+		calls := 0
+		flaky := func(tx *store.Tx) error {
+			calls++
+			fail := error(nil)
+			if calls <= 2 {
+				fail = deadlock
+			}
+			return item(2, fail)(tx)
+		}
+		ctxs := []context.Context{context.Background(), context.Background(), context.Background()}
+		errs := store.RunBatch(s, ctxs, []func(*store.Tx) error{item(1, nil), flaky, item(3, nil)})
+		if errs[0] != nil || errs[2] != nil {
+			t.Fatalf("items 1 and 3: %v", errs)
+		}
+		v, err := s.Counter(context.Background(), "item-2")
+		if s.Dialect() == store.Postgres {
+			if errs[1] != nil || calls != 3 || err != nil || v != 2 {
+				t.Fatalf("deadlocked item: %v after %d runs, row %d (%v); want committed on its third run", errs[1], calls, v, err)
+			}
+			return
+		}
+		if !errors.Is(errs[1], deadlock) || calls != 2 || v == 2 {
+			t.Fatalf("item on SQLite: %v after %d runs, row %d; want the error after two runs and no row", errs[1], calls, v)
 		}
 	})
 }
