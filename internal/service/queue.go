@@ -106,7 +106,7 @@ func (s *Service) lease(ctx context.Context, p *auth.Principal, queue string, wi
 		})
 	}
 	h := queueHints(s, queue)
-	from, fresh := h.start(time.Now(), now)
+	from, fresh := h.start(s.cfg.SessionClock.Now(), now)
 	err := take(from)
 	if errors.Is(err, store.ErrNotFound) && !from.IsZero() {
 		from, fresh = time.Time{}, true
@@ -119,7 +119,7 @@ func (s *Service) lease(ctx context.Context, p *auth.Principal, queue string, wi
 		return Leased{}, err
 	}
 	if fresh && !l.Key.IsZero() {
-		h.set(l.Key, time.Now(), now)
+		h.set(l.Key, s.cfg.SessionClock.Now(), now)
 	}
 	out := Leased{Queue: queue, LeasedAt: l.LeasedAt, ExpiresAt: l.Until}
 	if out.Complaint, err = s.st.ComplaintRowByID(ctx, l.ComplaintID); err != nil {
@@ -196,8 +196,9 @@ const hintTTL = 30 * time.Second
 type leaseHint struct {
 	mu   sync.Mutex
 	from time.Time // sort key to start at
-	// when it was found, by the wall clock and by the service's clock: a
-	// training clock moved by hours makes rests end at once.
+	// when it was found, by the session clock (real even under a training
+	// clock) and by the service's clock: a training clock moved by hours
+	// makes rests end at once.
 	at, now time.Time
 }
 
