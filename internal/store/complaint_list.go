@@ -249,10 +249,12 @@ func (c *conn) DueForEscalation(ctx context.Context, now time.Time, limit int) (
 	return out, rows.Err()
 }
 
-// PendingForPost counts the open complaints a post is accountable for.
+// PendingForPost counts the complaints waiting for a post's action: open or
+// with a special closure awaiting decision. A returned complaint still names
+// the post (the desk may send it back) but waits at the re-route desk.
 func (c *conn) PendingForPost(ctx context.Context, postID int64) (int, error) {
 	var n int
 	err := c.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM complaints WHERE accountable_post_id = $1
-		AND status IN ('open', 'special_closure_pending', 'returned')`, postID).Scan(&n)
+		AND status IN ('open', 'special_closure_pending')`, postID).Scan(&n)
 	return n, err
 }
