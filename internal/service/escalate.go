@@ -61,7 +61,7 @@ func (s *Service) sweepBatch(ctx context.Context, now time.Time) (changed int, m
 				s.log.Warn("escalation refused", "complaint_ref", c.Ref, "err", err)
 				continue
 			}
-			err = s.saveResult(ctx, tx, &c, res, nil, now)
+			err = s.saveResult(ctx, tx, &c, &res, nil, now)
 			if errors.Is(err, store.ErrConflict) {
 				continue // another node or request changed it first
 			}

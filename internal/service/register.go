@@ -140,7 +140,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 			return err
 		}
 		res.Complaint.RegisteredBy = p.User.ID
-		if err := s.saveResult(ctx, tx, nil, res, district, now); err != nil {
+		if err := s.saveResult(ctx, tx, nil, &res, district, now); err != nil {
 			return err
 		}
 		if err := s.attach(ctx, tx, p, res.Complaint.ID, in.AttachmentIDs); err != nil {

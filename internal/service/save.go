@@ -29,8 +29,9 @@ func (s *Service) OnChange(h ChangeHook) { s.hooks = append(s.hooks, h) }
 
 // saveResult writes a workflow result: the complaint (conditionally on the
 // version it was loaded at), its events and its outbox messages, all in tx,
-// then runs the change hooks. before is the complaint as loaded (nil when new).
-func (s *Service) saveResult(ctx context.Context, tx *store.Tx, before *model.Complaint, res workflow.Result, district *int64, now time.Time) error {
+// then runs the change hooks. before is the complaint as loaded (nil when new);
+// a new complaint gets its id in res.
+func (s *Service) saveResult(ctx context.Context, tx *store.Tx, before *model.Complaint, res *workflow.Result, district *int64, now time.Time) error {
 	c := &res.Complaint
 	if district != nil {
 		c.DistrictID = *district
@@ -169,7 +170,7 @@ func (s *Service) act(ctx context.Context, p *auth.Principal, ref string,
 			if err != nil {
 				return err
 			}
-			return s.saveResult(ctx, tx, &c, res, nil, now)
+			return s.saveResult(ctx, tx, &c, &res, nil, now)
 		})
 		if !errors.Is(err, store.ErrConflict) || attempt == 2 {
 			break
