@@ -105,7 +105,7 @@ func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request, p *auth.
 	if st := q.Get("status"); st != "" {
 		for _, x := range strings.Split(st, ",") {
 			if !validStatus(x) {
-				s.badRequest(w, r, http.StatusBadRequest, "validation", "status", "field_invalid_value", map[string]any{"Field": "status"})
+				s.invalid(w, r, "status", "invalid_value", nil)
 				return
 			}
 			f.Statuses = append(f.Statuses, model.Status(x))
@@ -114,7 +114,7 @@ func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request, p *auth.
 	if v := q.Get("level"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 || n > model.MaxLevel {
-			s.badRequest(w, r, http.StatusBadRequest, "validation", "level", "field_out_of_range", map[string]any{"Field": "level", "Min": 0, "Max": model.MaxLevel})
+			s.invalid(w, r, "level", "out_of_range", map[string]any{"Min": 0, "Max": model.MaxLevel})
 			return
 		}
 		f.Level = &n
@@ -122,7 +122,7 @@ func (s *Server) listComplaints(w http.ResponseWriter, r *http.Request, p *auth.
 	if v := q.Get("overdue"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			s.badRequest(w, r, http.StatusBadRequest, "validation", "overdue", "field_invalid_value", map[string]any{"Field": "overdue"})
+			s.invalid(w, r, "overdue", "invalid_value", nil)
 			return
 		}
 		f.Overdue = &b
@@ -170,7 +170,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, p *auth.Principal
 	if st := r.URL.Query().Get("status"); st != "" {
 		for _, x := range strings.Split(st, ",") {
 			if !validStatus(x) {
-				s.badRequest(w, r, http.StatusBadRequest, "validation", "status", "field_invalid_value", map[string]any{"Field": "status"})
+				s.invalid(w, r, "status", "invalid_value", nil)
 				return
 			}
 			statuses = append(statuses, model.Status(x))
@@ -388,17 +388,17 @@ func (s *Server) block(w http.ResponseWriter, r *http.Request, p *auth.Principal
 	if s.decode(w, r, &in) != nil {
 		return
 	}
-	if err := s.svc.Block(r.Context(), p, in.Mobile, in.Reason, in.Until); err != nil {
+	res, err := s.svc.BlockNumber(r.Context(), p, service.BlockInput{Mobile: in.Mobile, Reason: in.Reason, Until: in.Until,
+		IdempotencyKey: r.Header.Get("Idempotency-Key")})
+	if err != nil {
 		s.writeProblem(w, r, err)
 		return
 	}
-	m, _ := service.NormalizeMobile(in.Mobile)
-	c, err := s.svc.LookupCaller(r.Context(), p, m)
-	if err != nil || c.Blocked == nil {
-		writeJSON(w, http.StatusCreated, map[string]string{"mobile": m})
-		return
+	if res.Replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
 	}
-	writeJSON(w, http.StatusCreated, blockOut(*c.Blocked))
+	w.Header().Set("Location", "/api/v1/blocked-numbers/"+res.Mobile)
+	writeJSON(w, http.StatusCreated, blockOut(res.Block))
 }
 
 func (s *Server) unblock(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

@@ -25,43 +25,55 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			s.badRequest(w, r, http.StatusRequestEntityTooLarge, "payload_too_large", "", "problem_payload_too_large", map[string]any{"Max": maxBody})
+			s.badRequest(w, r, http.StatusRequestEntityTooLarge, "payload_too_large", "problem_payload_too_large", map[string]any{"Max": maxBody})
 			return errAnswered
 		}
-		s.badRequest(w, r, http.StatusBadRequest, "validation", "", "problem_bad_json", nil)
+		s.invalidWith(w, r, "body", "invalid_json", "field_invalid_json", nil)
 		return errAnswered
 	}
 	if err := decodeJSON(body, v); err != nil {
 		var fe *fieldErr
-		if errors.As(err, &fe) {
-			s.badRequest(w, r, http.StatusBadRequest, "validation", fe.field, fe.key, map[string]any{"Field": fe.field})
-		} else {
-			s.badRequest(w, r, http.StatusBadRequest, "validation", "", "problem_bad_json", nil)
+		switch {
+		case errors.As(err, &fe):
+			s.invalid(w, r, fe.field, fe.code, nil)
+		case errors.Is(err, errEmptyBody):
+			s.invalidWith(w, r, "body", "required", "field_body_required", nil)
+		default:
+			s.invalidWith(w, r, "body", "invalid_json", "field_invalid_json", nil)
 		}
 		return errAnswered
 	}
 	return nil
 }
 
-type fieldErr struct{ field, key string }
+// errEmptyBody: the request has no body, or only white space.
+var errEmptyBody = errors.New("empty body")
 
-func (e *fieldErr) Error() string { return e.key + ": " + e.field }
+// fieldErr is a body whose JSON is well formed but does not fit: code is
+// "wrong_type" or "unknown".
+type fieldErr struct{ field, code string }
+
+func (e *fieldErr) Error() string { return e.code + ": " + e.field }
 
 // decodeJSON is decode's pure part, fuzzed in decode_test.go.
 func decodeJSON(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return errors.New("empty body")
+		return errEmptyBody
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return &fieldErr{field: te.Field, key: "field_wrong_type"}
+			field := te.Field
+			if field == "" {
+				field = "body" // not an object at all
+			}
+			return &fieldErr{field: field, code: "wrong_type"}
 		}
 		if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field ") {
 			name, _ := strconv.Unquote(strings.TrimPrefix(msg, "json: unknown field "))
-			return &fieldErr{field: name, key: "field_unknown"}
+			return &fieldErr{field: name, code: "unknown"}
 		}
 		return fmt.Errorf("bad json: %w", err)
 	}
@@ -96,7 +108,7 @@ func (s *Server) pageLimit(w http.ResponseWriter, r *http.Request) (limit int, o
 	if v := r.URL.Query().Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			s.badRequest(w, r, http.StatusBadRequest, "validation", "limit", "field_invalid_number", map[string]any{"Field": "limit"})
+			s.invalid(w, r, "limit", "invalid_number", nil)
 			return 0, false
 		}
 		limit = min(n, 500)
@@ -113,7 +125,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) (after int64, limi
 	if v := r.URL.Query().Get("cursor"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			s.badRequest(w, r, http.StatusBadRequest, "validation", "cursor", "field_invalid_cursor", nil)
+			s.invalid(w, r, "cursor", "invalid_cursor", nil)
 			return 0, 0, false
 		}
 		after = n
@@ -129,7 +141,7 @@ func (s *Server) queryID(w http.ResponseWriter, r *http.Request, name string) (i
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 1 {
-		s.badRequest(w, r, http.StatusBadRequest, "validation", name, "field_invalid_number", nil)
+		s.invalid(w, r, name, "invalid_number", nil)
 		return 0, false
 	}
 	return n, true
@@ -139,7 +151,7 @@ func (s *Server) queryID(w http.ResponseWriter, r *http.Request, name string) (i
 func (s *Server) pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	n, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || n < 1 {
-		s.badRequest(w, r, http.StatusBadRequest, "validation", "id", "field_invalid_number", nil)
+		s.invalid(w, r, "id", "invalid_number", nil)
 		return 0, false
 	}
 	return n, true

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/nivaran/nivaran/internal/auth"
@@ -35,19 +37,19 @@ func (s *Server) setClock(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	case in.Advance != "" && in.Set == "":
 		d, err := time.ParseDuration(in.Advance)
 		if err != nil || d < 0 {
-			s.badRequest(w, r, http.StatusBadRequest, "validation", "advance", "field_invalid_value", map[string]any{"Field": "advance"})
+			s.invalid(w, r, "advance", "invalid_value", nil)
 			return
 		}
 		s.opt.FakeClock.Advance(d)
 	case in.Set != "" && in.Advance == "":
 		t, err := time.Parse(time.RFC3339, in.Set)
 		if err != nil {
-			s.badRequest(w, r, http.StatusBadRequest, "validation", "set", "field_invalid_time", map[string]any{"Field": "set"})
+			s.invalid(w, r, "set", "invalid_time", nil)
 			return
 		}
 		s.opt.FakeClock.Set(t)
 	default:
-		s.badRequest(w, r, http.StatusBadRequest, "validation", "advance", "field_required", map[string]any{"Field": "advance | set"})
+		s.invalid(w, r, "advance", "required", map[string]any{"Field": "advance | set"})
 		return
 	}
 	if s.opt.Sweep != nil {
@@ -59,18 +61,31 @@ func (s *Server) setClock(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	writeJSON(w, http.StatusOK, map[string]any{"now": ist(s.opt.FakeClock.Now())})
 }
 
+// upload stores one attachment. A body larger than the cap answers 413 like
+// a file larger than the cap, though the file was never read whole.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	r.Body = http.MaxBytesReader(w, r.Body, service.MaxAttachment+1<<20)
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
-		s.badRequest(w, r, http.StatusBadRequest, "validation", "file", "field_required", map[string]any{"Field": "file"})
+		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+			s.writeProblem(w, r, service.TooLarge())
+			return
+		}
+		s.invalid(w, r, "file", "required", nil)
 		return
 	}
 	defer f.Close()
-	a, err := s.svc.Upload(r.Context(), p, hdr.Filename, f)
+	a, err := s.svc.UploadFile(r.Context(), p, service.UploadInput{Name: hdr.Filename, File: f,
+		IdempotencyKey: r.Header.Get("Idempotency-Key")})
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return
 	}
+	if a.Replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	// The file itself, served to those who may read it (see the web UI's
+	// attachment page).
+	w.Header().Set("Location", "/attachments/"+strconv.FormatInt(a.ID, 10))
 	writeJSON(w, http.StatusCreated, map[string]any{"id": a.ID, "name": a.Name, "content_type": a.ContentType, "size": a.Size, "sha256": a.SHA256})
 }

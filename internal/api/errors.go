@@ -37,9 +37,13 @@ func ProblemFor(err error) (int, string) {
 		return http.StatusUnauthorized, "unauthorized"
 	case errors.Is(err, service.ErrRateLimited):
 		return http.StatusTooManyRequests, "rate_limited"
-	case errors.Is(err, service.ErrBadReference):
-		return http.StatusBadRequest, "bad_reference"
-	case errors.Is(err, workflow.ErrValidation):
+	case errors.Is(err, service.ErrTooLarge):
+		return http.StatusRequestEntityTooLarge, "payload_too_large"
+	case errors.Is(err, service.ErrUnsupportedType):
+		return http.StatusUnsupportedMediaType, "unsupported_media_type"
+	case errors.Is(err, service.ErrBadReference), errors.Is(err, workflow.ErrValidation):
+		// A malformed reference is a finding on the field "ref" (the
+		// error carries it), not a code of its own.
 		return http.StatusBadRequest, "validation"
 	case errors.Is(err, workflow.ErrCallerBlocked):
 		return http.StatusForbidden, "caller_blocked"
@@ -86,6 +90,11 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error)
 			p.Errors = append(p.Errors, ProblemField{Field: wr.Field, Code: wr.Key, Message: p.Detail})
 		}
 	}
+	if code != "validation" && len(p.Errors) == 1 {
+		// A problem that is about one input (a file too large, of the
+		// wrong type) says which and why.
+		p.Detail = p.Errors[0].Message
+	}
 	if status == http.StatusInternalServerError {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
@@ -99,13 +108,29 @@ func writeProblemJSON(w http.ResponseWriter, p Problem) {
 	_ = json.NewEncoder(w).Encode(p)
 }
 
-// badRequest answers a body or parameter problem found before the service.
-func (s *Server) badRequest(w http.ResponseWriter, r *http.Request, status int, code, field, key string, data map[string]any) {
+// badRequest answers a problem found before the service that is not about
+// one field (a body too large, an unknown path).
+func (s *Server) badRequest(w http.ResponseWriter, r *http.Request, status int, code, key string, data map[string]any) {
 	lang := s.lang(r)
-	p := Problem{Type: "about:blank", Title: locale.T(lang, "problem_"+code+"_title", nil), Status: status, Code: code,
-		Detail: locale.T(lang, key, data)}
-	if field != "" {
-		p.Errors = []ProblemField{{Field: field, Code: key, Message: p.Detail}}
+	writeProblemJSON(w, Problem{Type: "about:blank", Title: locale.T(lang, "problem_"+code+"_title", nil), Status: status, Code: code,
+		Detail: locale.T(lang, key, data)})
+}
+
+// invalid answers 400 validation for one field found wrong before the
+// service: the finding's code is bare (as the service's are) and its message
+// is the locale key "field_"+code.
+func (s *Server) invalid(w http.ResponseWriter, r *http.Request, field, code string, data map[string]any) {
+	s.invalidWith(w, r, field, code, "field_"+code, data)
+}
+
+// invalidWith is invalid with a message key of its own.
+func (s *Server) invalidWith(w http.ResponseWriter, r *http.Request, field, code, key string, data map[string]any) {
+	lang := s.lang(r)
+	d := map[string]any{"Field": field}
+	for k, v := range data {
+		d[k] = v
 	}
-	writeProblemJSON(w, p)
+	msg := locale.T(lang, key, d)
+	writeProblemJSON(w, Problem{Type: "about:blank", Title: locale.T(lang, "problem_validation_title", nil), Status: http.StatusBadRequest,
+		Code: "validation", Detail: msg, Errors: []ProblemField{{Field: field, Code: code, Message: msg}}})
 }

@@ -372,7 +372,7 @@ func (s *Server) saveCategory(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if in.Designation != nil {
 		d, err := s.svc.DesignationByCode(r.Context(), *in.Designation)
 		if err != nil {
-			s.badRequest(w, r, http.StatusBadRequest, "validation", "designation", "field_not_found", nil)
+			s.invalid(w, r, "designation", "not_found", nil)
 			return
 		}
 		c.DesignationID = d.ID

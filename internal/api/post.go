@@ -143,7 +143,7 @@ func (s *Server) savePost(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	if in.Designation != nil {
 		d, err := s.svc.DesignationByCode(r.Context(), *in.Designation)
 		if err != nil {
-			s.badRequest(w, r, http.StatusBadRequest, "validation", "designation", "field_not_found", nil)
+			s.invalid(w, r, "designation", "not_found", nil)
 			return
 		}
 		post.DesignationID = d.ID

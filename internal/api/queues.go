@@ -104,7 +104,7 @@ func (s *Server) withinDays(w http.ResponseWriter, r *http.Request) (int, bool) 
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 {
-		s.badRequest(w, r, http.StatusBadRequest, "validation", "within_days", "field_invalid_number", map[string]any{"Field": "within_days"})
+		s.invalid(w, r, "within_days", "invalid_number", nil)
 		return 0, false
 	}
 	return n, true

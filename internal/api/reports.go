@@ -33,7 +33,7 @@ func (s *Server) format(w http.ResponseWriter, r *http.Request) (report.Format, 
 	case report.FormatCSV, report.FormatXLSX:
 		return f, true
 	}
-	s.badRequest(w, r, http.StatusBadRequest, "validation", "format", "field_invalid_value", map[string]any{"Field": "format"})
+	s.invalid(w, r, "format", "invalid_value", nil)
 	return "", false
 }
 
@@ -382,8 +382,7 @@ func (s *Server) thresholds(w http.ResponseWriter, r *http.Request) (report.Thre
 	if v := q.Get("outlier_factor"); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || f < 1 || f > 100 {
-			s.badRequest(w, r, http.StatusBadRequest, "validation", "outlier_factor", "field_out_of_range",
-				map[string]any{"Field": "outlier_factor", "Min": 1, "Max": 100})
+			s.invalid(w, r, "outlier_factor", "out_of_range", map[string]any{"Min": 1, "Max": 100})
 			return t, false
 		}
 		t.OutlierFactor = f

@@ -184,7 +184,7 @@ func (s *Server) routes() {
 		_, _ = w.Write(openapi.Document())
 	})
 	s.handle("/api/", func(w http.ResponseWriter, r *http.Request) {
-		s.badRequest(w, r, http.StatusNotFound, "not_found", "", "problem_not_found", nil)
+		s.badRequest(w, r, http.StatusNotFound, "not_found", "problem_not_found", nil)
 	})
 	s.authRoutes()
 	s.masterRoutes()

@@ -142,7 +142,10 @@ func TestIdempotencyAndReferences(t *testing.T) {
 		bad := ref[:len(ref)-1] + fmt.Sprint((int(ref[len(ref)-1]-'0')+1)%10)
 		r = agent.do("GET", "/api/v1/complaints/"+bad, nil)
 		requireEqual(t, "bad check digit", r.status, 400)
-		requireEqual(t, "problem code", str(r.body["code"]), "bad_reference")
+		requireEqual(t, "problem code", str(r.body["code"]), "validation")
+		if errs, _ := r.body["errors"].([]any); len(errs) != 1 || str(obj(errs[0])["field"]) != "ref" || str(obj(errs[0])["code"]) != "bad_reference" {
+			t.Fatalf("bad check digit: errors %v; want one bad_reference on ref", r.body["errors"])
+		}
 		requireEqual(t, "problem content type", r.header.Get("Content-Type"), "application/problem+json")
 		r = agent.do("GET", "/api/v1/complaints/260999999990", nil)
 		if r.status != 404 && r.status != 400 {

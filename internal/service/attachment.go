@@ -5,11 +5,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/nivaran/nivaran/internal/auth"
@@ -52,45 +54,121 @@ func (d DirBlobs) Get(_ context.Context, key string) ([]byte, error) {
 // SetBlobs sets where attachments are kept.
 func (s *Service) SetBlobs(b Blobs) { s.blobs = b }
 
+// Errors of an upload that the API answers with statuses of their own; each
+// comes with a ValidationError on the field "file" that says why.
+var (
+	// ErrTooLarge: the file is larger than MaxAttachment (413).
+	ErrTooLarge = errors.New("service: attachment too large")
+	// ErrUnsupportedType: the file is not a photo or a PDF (415).
+	ErrUnsupportedType = errors.New("service: attachment type not accepted")
+)
+
+// TooLarge is the error for a file larger than MaxAttachment, for callers
+// that find it out before the service reads it (a request body cut off).
+func TooLarge() error {
+	return fmt.Errorf("%w: %w", ErrTooLarge,
+		&ValidationError{Fields: []FieldError{{Field: "file", Code: "too_large", Key: "field_too_large", Data: map[string]any{"Max": MaxAttachment >> 20}}}})
+}
+
+// UploadInput is one uploaded file.
+type UploadInput struct {
+	Name string
+	File io.Reader
+	// IdempotencyKey makes a retried upload of the same file return the
+	// first attachment.
+	IdempotencyKey string
+}
+
+// Uploaded is a stored attachment; Replayed when it is the one an earlier
+// request with the same Idempotency-Key stored.
+type Uploaded struct {
+	store.Attachment
+	Replayed bool
+}
+
 // Upload stores an attachment uploaded by p. The type is taken from the
 // bytes, not from what the client claims.
 func (s *Service) Upload(ctx context.Context, p *auth.Principal, name string, r io.Reader) (store.Attachment, error) {
+	u, err := s.UploadFile(ctx, p, UploadInput{Name: name, File: r})
+	return u.Attachment, err
+}
+
+// UploadFile is Upload with an Idempotency-Key: the same key with the same
+// file (name and bytes) returns the attachment stored the first time; with
+// another file it is refused.
+func (s *Service) UploadFile(ctx context.Context, p *auth.Principal, in UploadInput) (Uploaded, error) {
 	if p == nil {
-		return store.Attachment{}, ErrUnauthorized
+		return Uploaded{}, ErrUnauthorized
 	}
 	if s.blobs == nil {
-		return store.Attachment{}, fmt.Errorf("service: no attachment storage configured")
+		return Uploaded{}, fmt.Errorf("service: no attachment storage configured")
 	}
-	data, err := io.ReadAll(io.LimitReader(r, MaxAttachment+1))
+	data, err := io.ReadAll(io.LimitReader(in.File, MaxAttachment+1))
 	if err != nil {
-		return store.Attachment{}, err
+		return Uploaded{}, err
+	}
+	if len(data) > MaxAttachment {
+		return Uploaded{}, TooLarge()
 	}
 	var c checker
-	name = c.text("file", filepath.Base(strings.ReplaceAll(name, `\`, "/")), true, 200)
-	switch {
-	case len(data) == 0:
+	name := c.text("file", filepath.Base(strings.ReplaceAll(in.Name, `\`, "/")), true, 200)
+	if len(data) == 0 {
 		c.add("file", "required", nil)
-	case len(data) > MaxAttachment:
-		c.add("file", "too_large", map[string]any{"Max": MaxAttachment >> 20})
+	}
+	checkIdempotencyKey(&c, in.IdempotencyKey)
+	if err := c.err(); err != nil {
+		return Uploaded{}, err
 	}
 	ct := http.DetectContentType(data)
 	if i := strings.IndexByte(ct, ';'); i >= 0 {
 		ct = ct[:i]
 	}
-	if len(data) > 0 && !allowedTypes[ct] && !(ct == "application/octet-stream" && bytes.HasPrefix(data, []byte("RIFF"))) {
-		c.add("file", "bad_type", nil)
-	}
-	if err := c.err(); err != nil {
-		return store.Attachment{}, err
+	if !allowedTypes[ct] && !(ct == "application/octet-stream" && bytes.HasPrefix(data, []byte("RIFF"))) {
+		return Uploaded{}, fmt.Errorf("%w: %s: %w", ErrUnsupportedType, ct,
+			&ValidationError{Fields: []FieldError{{Field: "file", Code: "bad_type", Key: "field_bad_type"}}})
 	}
 	sum := sha256.Sum256(data)
 	hash := hex.EncodeToString(sum[:])
+	reqHash := requestHash("attachment", name, hash)
+	replay := func() (Uploaded, error) {
+		body, err := s.recallIdempotent(ctx, p, in.IdempotencyKey, reqHash)
+		if err != nil {
+			return Uploaded{}, err
+		}
+		id, err := strconv.ParseInt(body, 10, 64)
+		if err != nil {
+			return Uploaded{}, fmt.Errorf("service: idempotent upload %q: %w", body, err)
+		}
+		a, err := s.st.Attachment(ctx, id)
+		return Uploaded{Attachment: a, Replayed: true}, err
+	}
+	if in.IdempotencyKey != "" {
+		if u, err := replay(); !errors.Is(err, store.ErrNotFound) {
+			return u, err
+		}
+	}
 	key := hash[:2] + "/" + hash
 	if err := s.blobs.Put(ctx, key, data); err != nil {
-		return store.Attachment{}, fmt.Errorf("service: store attachment: %w", err)
+		return Uploaded{}, fmt.Errorf("service: store attachment: %w", err)
 	}
+	now := s.clock.Now()
 	a := store.Attachment{Name: name, ContentType: ct, Size: int64(len(data)), SHA256: hash, StorageKey: key,
-		UploadedBy: p.User.ID, CreatedAt: s.clock.Now()}
-	err = s.st.Tx(ctx, func(tx *store.Tx) error { return tx.InsertAttachment(ctx, &a) })
-	return a, err
+		UploadedBy: p.User.ID, CreatedAt: now}
+	err = s.st.Tx(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertAttachment(ctx, &a); err != nil {
+			return err
+		}
+		if in.IdempotencyKey == "" {
+			return nil
+		}
+		return tx.SaveIdempotent(ctx, p.User.ID, in.IdempotencyKey,
+			store.IdempotentResult{RequestHash: reqHash, Status: http.StatusCreated, Body: strconv.FormatInt(a.ID, 10)}, now)
+	})
+	if in.IdempotencyKey != "" && errors.Is(err, store.ErrConflict) {
+		// A concurrent request with the same key won the race.
+		if u, rerr := replay(); !errors.Is(rerr, store.ErrNotFound) {
+			return u, rerr
+		}
+	}
+	return Uploaded{Attachment: a}, err
 }

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -144,7 +145,9 @@ func (s *Service) Inbox(ctx context.Context, p *auth.Principal, statuses []model
 }
 
 // FeedbackQueue lists reported complaints due a feedback call, oldest report
-// first.
+// first: those NextFeedbackCall may hand out, and those an agent holds for a
+// call now. A complaint resting after a call (a citizen who did not answer is
+// tried again later) is left out until its rest ends.
 func (s *Service) FeedbackQueue(ctx context.Context, p *auth.Principal, cursor string, limit int) ([]store.ComplaintRow, string, error) {
 	if err := require(p, model.RoleAgent, model.RoleSupervisor); err != nil {
 		return nil, "", err
@@ -153,7 +156,7 @@ func (s *Service) FeedbackQueue(ctx context.Context, p *auth.Principal, cursor s
 		return nil, "", &ValidationError{Fields: []FieldError{{Field: "cursor", Code: "invalid_cursor", Key: "field_invalid_cursor"}}}
 	}
 	return s.st.Complaints(ctx, store.ComplaintFilter{Statuses: []model.Status{model.StatusReported}, Order: store.ReportedFirst,
-		Cursor: cursor, Limit: limit})
+		RestingIn: store.QueueFeedback, Now: s.clock.Now(), Cursor: cursor, Limit: limit})
 }
 
 // RerouteDesk lists returned complaints waiting for the re-route desk.
@@ -229,22 +232,95 @@ func (s *Service) BlockedNumbers(ctx context.Context, p *auth.Principal, before 
 
 // Block blocks a number (supervisor).
 func (s *Service) Block(ctx context.Context, p *auth.Principal, mobile, reason string, until *time.Time) error {
+	_, err := s.BlockNumber(ctx, p, BlockInput{Mobile: mobile, Reason: reason, Until: until})
+	return err
+}
+
+// BlockInput is a request to block a number.
+type BlockInput struct {
+	Mobile string
+	Reason string
+	// Until ends the block; nil blocks until lifted.
+	Until *time.Time
+	// IdempotencyKey makes a retried request return the first block.
+	IdempotencyKey string
+}
+
+// BlockResult is the block written; Replayed when an earlier request with
+// the same Idempotency-Key wrote it.
+type BlockResult struct {
+	store.Block
+	Replayed bool
+}
+
+// BlockNumber blocks a number (supervisor) and returns the block as written,
+// whether or not it is in force at once (a block whose until has passed is
+// written and ends at once). A retry with the same Idempotency-Key and
+// request returns the first block instead of a conflict.
+func (s *Service) BlockNumber(ctx context.Context, p *auth.Principal, in BlockInput) (BlockResult, error) {
 	if err := require(p, model.RoleSupervisor, model.RoleAdmin); err != nil {
-		return err
+		return BlockResult{}, err
 	}
 	var c checker
-	m, ok := NormalizeMobile(mobile)
+	m, ok := NormalizeMobile(in.Mobile)
 	if !ok {
 		c.add("mobile", "invalid_mobile", nil)
 	}
-	reason = c.text("reason", reason, true, MaxNote)
+	reason := c.text("reason", in.Reason, true, MaxNote)
+	checkIdempotencyKey(&c, in.IdempotencyKey)
 	if err := c.err(); err != nil {
-		return err
+		return BlockResult{}, err
+	}
+	var until *int64
+	if in.Until != nil {
+		ms := in.Until.UnixMilli()
+		until = &ms
+	}
+	reqHash := requestHash("block", m, reason, until)
+	replay := func() (BlockResult, error) {
+		body, err := s.recallIdempotent(ctx, p, in.IdempotencyKey, reqHash)
+		if err != nil {
+			return BlockResult{}, err
+		}
+		var b store.Block
+		if err := json.Unmarshal([]byte(body), &b); err != nil {
+			return BlockResult{}, fmt.Errorf("service: idempotent block: %w", err)
+		}
+		return BlockResult{Block: b, Replayed: true}, nil
+	}
+	if in.IdempotencyKey != "" {
+		if r, err := replay(); !errors.Is(err, store.ErrNotFound) {
+			return r, err
+		}
 	}
 	now := s.clock.Now()
-	return s.st.Tx(ctx, func(tx *store.Tx) error {
-		return tx.InsertBlock(ctx, store.Block{Mobile: m, Reason: reason, Since: now, Until: until, ByID: p.User.ID})
+	b := store.Block{Mobile: m, Reason: reason, Since: now.Truncate(time.Millisecond), Until: in.Until, ByID: p.User.ID, ByName: p.User.Name}
+	err := s.st.Tx(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertBlock(ctx, b); err != nil {
+			return err
+		}
+		if in.IdempotencyKey == "" {
+			return nil
+		}
+		body, err := json.Marshal(b)
+		if err != nil {
+			return err
+		}
+		return tx.SaveIdempotent(ctx, p.User.ID, in.IdempotencyKey,
+			store.IdempotentResult{RequestHash: reqHash, Status: 201, Body: string(body)}, now)
 	})
+	if in.IdempotencyKey != "" && errors.Is(err, store.ErrConflict) {
+		// A concurrent request with the same key may have won the race
+		// (the number is then blocked by it); otherwise the number was
+		// blocked already.
+		if r, rerr := replay(); !errors.Is(rerr, store.ErrNotFound) {
+			return r, rerr
+		}
+	}
+	if err != nil {
+		return BlockResult{}, err
+	}
+	return BlockResult{Block: b}, nil
 }
 
 // Unblock lifts a block (supervisor), with a reason kept in its history.

@@ -2,6 +2,9 @@ package service
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -182,13 +185,49 @@ func (s *Service) act(ctx context.Context, p *auth.Principal, ref string,
 	return s.st.ComplaintRowByRef(ctx, ref)
 }
 
-// checkRef validates a reference number's form and check digit.
+// checkRef validates a reference number's form and check digit. A malformed
+// one is ErrBadReference and also a validation refusal on the field "ref",
+// so that it answers like any other invalid input, with its own message.
 func checkRef(ref string) (string, error) {
 	ref = refno.Normalize(ref)
 	if err := refno.Check(ref); err != nil {
-		return "", fmt.Errorf("service: reference %q: %w", ref, ErrBadReference)
+		return "", fmt.Errorf("service: reference %q: %w: %w", ref, ErrBadReference,
+			&workflow.Refusal{Kind: workflow.ErrValidation, Field: "ref", Key: "bad_reference"})
 	}
 	return ref, nil
+}
+
+// maxIdempotencyKey is the longest Idempotency-Key kept.
+const maxIdempotencyKey = 200
+
+// checkIdempotencyKey refuses a key too long to keep.
+func checkIdempotencyKey(c *checker, key string) {
+	if len(key) > maxIdempotencyKey {
+		c.add("Idempotency-Key", "too_long", map[string]any{"Max": maxIdempotencyKey})
+	}
+}
+
+// requestHash identifies a creating request by what it creates, so that a
+// retry can be told from another request reusing its Idempotency-Key. The
+// first part names the kind of request: keys are per user, not per call.
+func requestHash(parts ...any) string {
+	b, _ := json.Marshal(parts)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// recallIdempotent returns the body stored for p's Idempotency-Key by the
+// request of hash reqHash; ErrNotFound when the key is new, and a validation
+// error when another request used it.
+func (s *Service) recallIdempotent(ctx context.Context, p *auth.Principal, key, reqHash string) (string, error) {
+	r, err := s.st.Idempotent(ctx, p.User.ID, key)
+	if err != nil {
+		return "", err
+	}
+	if r.RequestHash != reqHash {
+		return "", &ValidationError{Fields: []FieldError{{Field: "Idempotency-Key", Code: "reused", Key: "field_idempotency_reused"}}}
+	}
+	return r.Body, nil
 }
 
 type areaQuerier interface {

@@ -80,9 +80,12 @@ type ComplaintFilter struct {
 	Mobile     string
 	CategoryID int64
 	WithinArea int64 // area or any of its descendants
-	Order      Order
-	Cursor     string
-	Limit      int
+	// RestingIn leaves out complaints resting at Now in this call queue: held
+	// back after a call by a lease of no agent (ReleaseLease).
+	RestingIn string
+	Order     Order
+	Cursor    string
+	Limit     int
 }
 
 // Order is the sort of a complaint list.
@@ -140,6 +143,10 @@ func (c *conn) Complaints(ctx context.Context, f ComplaintFilter) ([]ComplaintRo
 	}
 	if f.WithinArea != 0 {
 		where = append(where, "c.area_id IN (SELECT area_id FROM area_ancestors WHERE ancestor_id = "+arg(f.WithinArea)+")")
+	}
+	if f.RestingIn != "" {
+		where = append(where, "NOT EXISTS (SELECT 1 FROM call_leases l WHERE l.queue = "+arg(f.RestingIn)+
+			" AND l.complaint_id = c.id AND l.agent_user_id IS NULL AND l.until > "+arg(ms(f.Now))+")")
 	}
 	var order string
 	switch f.Order {
