@@ -79,10 +79,11 @@ func (tx *Tx) InsertBlock(ctx context.Context, b Block) error {
 	return nil
 }
 
-// Unblock lifts the block on mobile, keeping its history.
+// Unblock lifts the block on mobile in force at now, keeping its history;
+// ErrNotFound when none is (a block that ran out is not lifted again).
 func (tx *Tx) Unblock(ctx context.Context, mobile string, by int64, reason string, now time.Time) error {
 	res, err := tx.q.ExecContext(ctx, `UPDATE blocked_numbers SET unblocked_at = $1, unblocked_by = $2, unblock_reason = $3
-		WHERE mobile = $4 AND unblocked_at IS NULL`, ms(now), by, reason, mobile)
+		WHERE mobile = $4 AND unblocked_at IS NULL AND (until IS NULL OR until > $1)`, ms(now), by, reason, mobile)
 	if err != nil {
 		return fmt.Errorf("store: unblock: %w", err)
 	}
