@@ -58,6 +58,12 @@ func TestEscalationClimbsTheLadder(t *testing.T) {
 		requireEqual(t, "level at top", num(got["level"]), int64(4))
 		requireEqual(t, "overdue", got["overdue"].(bool), true)
 		requireEqual(t, "overdue_at_top events", len(events(got, "overdue_at_top")), 1)
+		// The state monitoring cell sees it among the overdue at the top.
+		atTop := false
+		for _, it := range items(s.as("monitor.state").must(200, "GET", "/api/v1/complaints?level=4&overdue=true", nil)) {
+			atTop = atTop || str(it["ref"]) == ref
+		}
+		requireEqual(t, "listed for the state monitoring cell", atTop, true)
 		s.advance("240h")
 		got = s.complaint(ref)
 		requireEqual(t, "overdue_at_top events after more time", len(events(got, "overdue_at_top")), 1)
