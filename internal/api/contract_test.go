@@ -414,3 +414,36 @@ func TestDocumentedAnswers(t *testing.T) {
 		conforms(t, "GET", "/api/v1/complaints/{ref}", g)
 	})
 }
+
+// TestCreatesSayWhereTheyAre: each admin create answers 201 with the new
+// resource's Location, and where the resource can be read, reading the
+// Location gives it back.
+func TestCreatesSayWhereTheyAre(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFloor(t, st)
+		for _, c := range []struct {
+			path     string
+			body     map[string]any
+			readable bool
+		}{
+			{"/api/v1/departments", map[string]any{"code": "loc_test", "name_en": "Location Test", "name_hi": "स्थान परीक्षण"}, false},
+			{"/api/v1/areas", map[string]any{"kind": "state", "code": "loc-test", "name_en": "Test State", "name_hi": "परीक्षण राज्य"}, true},
+			{"/api/v1/officers", map[string]any{"name": "नया अधिकारी", "mobile": "9811100099", "username": "loc.officer", "password": "a-long-password-1"}, true},
+		} {
+			a := f.sendJSON("admin", "POST", c.path, c.body)
+			if a.status != 201 {
+				t.Fatalf("POST %s: %d %v", c.path, a.status, a.body)
+			}
+			want := fmt.Sprintf("%s/%v", c.path, a.body["id"])
+			if loc := a.header.Get("Location"); loc != want {
+				t.Errorf("POST %s: Location %q; want %q", c.path, loc, want)
+			}
+			if c.readable {
+				g := f.sendJSON("admin", "GET", want, nil)
+				if g.status != 200 || fmt.Sprint(g.body["id"]) != fmt.Sprint(a.body["id"]) {
+					t.Errorf("GET %s: %d %v", want, g.status, g.body)
+				}
+			}
+		}
+	})
+}

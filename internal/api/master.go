@@ -2,6 +2,8 @@ package api
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/nivaran/nivaran/internal/auth"
 	"github.com/nivaran/nivaran/internal/model"
@@ -120,7 +122,7 @@ func (s *Server) createArea(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		s.writeProblem(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, a)
+	writeSaved(w, r, 0, a.ID, a)
 }
 
 func (s *Server) patchArea(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -201,14 +203,19 @@ func (s *Server) saveDepartment(w http.ResponseWriter, r *http.Request, p *auth.
 		s.writeProblem(w, r, err)
 		return
 	}
-	writeJSON(w, createdOr(id), d)
+	writeSaved(w, r, id, d.ID, d)
 }
 
-func createdOr(id int64) int {
-	if id == 0 {
-		return http.StatusCreated
+// writeSaved answers a save: a create (id 0) with 201 and the new
+// resource's Location under the collection it was posted to, an update with
+// 200.
+func writeSaved(w http.ResponseWriter, r *http.Request, id, newID int64, v any) {
+	if id != 0 {
+		writeJSON(w, http.StatusOK, v)
+		return
 	}
-	return http.StatusOK
+	w.Header().Set("Location", strings.TrimSuffix(r.URL.Path, "/")+"/"+strconv.FormatInt(newID, 10))
+	writeJSON(w, http.StatusCreated, v)
 }
 
 func (s *Server) listDesignations(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -273,7 +280,7 @@ func (s *Server) saveDesignation(w http.ResponseWriter, r *http.Request, p *auth
 		s.writeProblem(w, r, err)
 		return
 	}
-	writeJSON(w, createdOr(id), d)
+	writeSaved(w, r, id, d.ID, d)
 }
 
 type categoryJSON struct {
@@ -381,7 +388,7 @@ func (s *Server) saveCategory(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		s.writeProblem(w, r, err)
 		return
 	}
-	writeJSON(w, createdOr(id), categoryOut(c))
+	writeSaved(w, r, id, c.ID, categoryOut(c))
 }
 
 type officerRef struct {

@@ -157,7 +157,7 @@ func (s *Server) savePost(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		s.writeProblem(w, r, err)
 		return
 	}
-	writeJSON(w, createdOr(id), postOut(v))
+	writeSaved(w, r, id, post.ID, postOut(v))
 }
 
 func (s *Server) putOfficer(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -243,7 +243,7 @@ func (s *Server) createOfficer(w http.ResponseWriter, r *http.Request, p *auth.P
 		s.writeProblem(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, officerJSON{ID: o.ID, Name: o.Name, Mobile: o.Mobile, Username: o.Username, UserID: o.UserID, Postings: []postingJSON{}})
+	writeSaved(w, r, 0, o.ID, officerJSON{ID: o.ID, Name: o.Name, Mobile: o.Mobile, Username: o.Username, UserID: o.UserID, Postings: []postingJSON{}})
 }
 
 func (s *Server) specialClosureReasons(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
