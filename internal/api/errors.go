@@ -57,7 +57,7 @@ func ProblemFor(err error) (int, string) {
 		return http.StatusForbidden, "forbidden"
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, "not_found"
-	case errors.Is(err, store.ErrConflict):
+	case errors.Is(err, store.ErrConflict), errors.Is(err, service.ErrCallTaken):
 		return http.StatusConflict, "conflict"
 	case errors.As(err, &wr):
 		return http.StatusConflict, "invalid_transition"

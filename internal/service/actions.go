@@ -203,6 +203,9 @@ func (s *Service) Feedback(ctx context.Context, p *auth.Principal, ref, outcome,
 		return store.ComplaintRow{}, err
 	}
 	return s.act(ctx, p, ref, func(tx *store.Tx, c model.Complaint, now time.Time) (workflow.Result, error) {
+		if err := checkCallHolder(ctx, tx, p, store.QueueFeedback, c.ID, now); err != nil {
+			return workflow.Result{}, err
+		}
 		cat, err := s.category(ctx, c.CategoryID)
 		if err != nil {
 			return workflow.Result{}, err

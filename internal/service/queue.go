@@ -24,6 +24,29 @@ import (
 // ErrQueueEmpty: nothing in the queue is due a call now. The API answers 204.
 var ErrQueueEmpty = errors.New("service: queue empty")
 
+// ErrCallTaken: another agent took this call from the queue and is on it; an
+// agent may not record its outcome meanwhile (409 conflict). Supervisors may.
+var ErrCallTaken = errors.New("service: call taken by another agent")
+
+// checkCallHolder refuses an agent's outcome for complaint id while another
+// agent holds it in queue: two agents never phone the same person at once.
+func checkCallHolder(ctx context.Context, tx *store.Tx, p *auth.Principal, queue string, id int64, now time.Time) error {
+	if p.Has(model.RoleSupervisor) || p.Has(model.RoleAdmin) {
+		return nil
+	}
+	l, err := tx.LeaseOf(ctx, queue, id, now)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if l.AgentUserID != 0 && l.AgentUserID != p.User.ID {
+		return &workflow.Refusal{Kind: ErrCallTaken, Key: "call_taken"}
+	}
+	return nil
+}
+
 // CallCentreConfig holds the call centre's settings.
 type CallCentreConfig struct {
 	// Policy is the rhythm of outbound calls and reminders.
