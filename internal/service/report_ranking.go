@@ -67,6 +67,11 @@ func (s *Service) Ranking(ctx context.Context, p *auth.Principal, q RankingQuery
 			return Ranking{}, fieldNotFound(store.ErrNotFound, "area_id")
 		}
 	}
+	if q.DepartmentID != 0 {
+		if _, ok := m.departments[q.DepartmentID]; !ok {
+			return Ranking{}, fieldNotFound(store.ErrNotFound, "department_id")
+		}
+	}
 	r, err := s.computeRanking(ctx, month, q.Of, now)
 	if err != nil {
 		return Ranking{}, err

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -189,6 +190,13 @@ func TestRankingOfAConstructedMonth(t *testing.T) {
 		posts, err := w.svc.Ranking(ctx, w.admin, service.RankingQuery{Month: "2026-11", Of: "post", AreaID: w.kanpur})
 		if err != nil {
 			t.Fatal(err)
+		}
+		// A department or place that does not exist is a finding, not an
+		// empty ranking.
+		for _, q := range []service.RankingQuery{{Month: "2026-11", Of: "post", DepartmentID: 99999}, {Month: "2026-11", Of: "post", AreaID: 99999}} {
+			if _, err := w.svc.Ranking(ctx, w.admin, q); !errors.Is(err, workflow.ErrValidation) {
+				t.Fatalf("ranking of %+v: %v; want a validation error", q, err)
+			}
 		}
 		byPost := map[int64]report.RankingRow{}
 		for _, r := range posts.Rows {
