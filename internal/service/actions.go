@@ -203,9 +203,6 @@ func (s *Service) Feedback(ctx context.Context, p *auth.Principal, ref, outcome,
 		return store.ComplaintRow{}, err
 	}
 	return s.act(ctx, p, ref, func(tx *store.Tx, c model.Complaint, now time.Time) (workflow.Result, error) {
-		if err := checkCallHolder(ctx, tx, p, store.QueueFeedback, c.ID, now); err != nil {
-			return workflow.Result{}, err
-		}
 		cat, err := s.category(ctx, c.CategoryID)
 		if err != nil {
 			return workflow.Result{}, err
@@ -217,6 +214,9 @@ func (s *Service) Feedback(ctx context.Context, p *auth.Principal, ref, outcome,
 		res, err := workflow.Feedback(c, actor(p), workflow.Outcome(outcome), remarks, sup, cat.SLADays, s.cfg.Policy, now)
 		if err != nil {
 			return res, err
+		}
+		if err := checkCallHolder(ctx, tx, p, store.QueueFeedback, c.ID, now); err != nil {
+			return workflow.Result{}, err
 		}
 		attempt := c.FeedbackAttempts + 1
 		return res, tx.InsertFeedbackCall(ctx, c.ID, p.User.ID, attempt, outcome, remarks, now)

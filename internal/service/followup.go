@@ -36,11 +36,13 @@ func (s *Service) RecordFollowup(ctx context.Context, p *auth.Principal, ref str
 		return store.ComplaintRow{}, err
 	}
 	return s.act(ctx, p, ref, func(tx *store.Tx, c model.Complaint, now time.Time) (workflow.Result, error) {
-		if err := checkCallHolder(ctx, tx, p, store.QueueFollowup, c.ID, now); err != nil {
-			return workflow.Result{}, err
-		}
-		return workflow.Followup(c, actor(p), workflow.FollowupInput{Outcome: workflow.FollowupOutcome(in.Outcome),
+		res, err := workflow.Followup(c, actor(p), workflow.FollowupInput{Outcome: workflow.FollowupOutcome(in.Outcome),
 			CommittedDate: date, Remarks: remarks}, now)
+		if err != nil {
+			return res, err
+		}
+		// Once the workflow allows the call, whose call it is.
+		return res, checkCallHolder(ctx, tx, p, store.QueueFollowup, c.ID, now)
 	})
 }
 
