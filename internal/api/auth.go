@@ -2,10 +2,12 @@ package api
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/nivaran/nivaran/internal/auth"
 	"github.com/nivaran/nivaran/internal/model"
+	"github.com/nivaran/nivaran/internal/service"
 )
 
 type userJSON struct {
@@ -40,6 +42,19 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		Password string `json:"password"`
 	}
 	if s.decode(w, r, &in) != nil {
+		return
+	}
+	// A request without a username or a password is malformed, not a wrong
+	// guess: it says so and does not count against the sign-in limits.
+	var missing []service.FieldError
+	if strings.TrimSpace(in.Username) == "" {
+		missing = append(missing, service.FieldError{Field: "username", Code: "required", Key: "field_required"})
+	}
+	if in.Password == "" {
+		missing = append(missing, service.FieldError{Field: "password", Code: "required", Key: "field_required"})
+	}
+	if missing != nil {
+		s.writeProblem(w, r, &service.ValidationError{Fields: missing})
 		return
 	}
 	tok, u, err := s.svc.Login(r.Context(), in.Username, in.Password, clientAddr(r))

@@ -447,3 +447,50 @@ func TestCreatesSayWhereTheyAre(t *testing.T) {
 		}
 	})
 }
+
+// TestCallOutcomesAreIdempotent: an agent's feedback, follow-up, comment or
+// reminder sent twice with one Idempotency-Key (a network retry) is
+// recorded once, and the retry gets the first answer back.
+func TestCallOutcomesAreIdempotent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFloor(t, st)
+		reported, open := f.register("9811100051"), f.register("9811100052")
+		f.must(200, f.officer, "POST", "/api/v1/complaints/"+reported+"/report", map[string]any{"text": "नाली साफ़ करा दी गई"})
+		twice := func(user, path string, body map[string]any, key string) {
+			t.Helper()
+			a := f.sendJSON(user, "POST", path, body, "Idempotency-Key", key)
+			if a.status/100 != 2 {
+				t.Fatalf("POST %s: %d %v", path, a.status, a.body)
+			}
+			f.clk.Advance(time.Second)
+			b := f.sendJSON(user, "POST", path, body, "Idempotency-Key", key)
+			if b.status != a.status || fmt.Sprint(b.body) != fmt.Sprint(a.body) || b.header.Get("Idempotent-Replayed") != "true" {
+				t.Fatalf("retry of POST %s: %d %v (replayed %q); want the first answer %d %v",
+					path, b.status, b.body, b.header.Get("Idempotent-Replayed"), a.status, a.body)
+			}
+		}
+		twice("agent1", "/api/v1/complaints/"+reported+"/feedback", map[string]any{"outcome": "unreachable", "remarks": "फ़ोन बंद"}, "fb-1")
+		twice("agent1", "/api/v1/complaints/"+open+"/followups", map[string]any{"outcome": "unreachable", "remarks": "फ़ोन नहीं उठा"}, "fu-1")
+		twice("agent1", "/api/v1/complaints/"+open+"/reminders", map[string]any{"note": "नागरिक ने फिर फ़ोन किया"}, "rm-1")
+		twice(f.officer, "/api/v1/complaints/"+open+"/comments", map[string]any{"text": "मौके पर जाँच की"}, "cm-1")
+		count := func(ref, kind string) int {
+			t.Helper()
+			var n int
+			err := st.DB().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id
+				WHERE c.ref = $1 AND e.kind = $2`, ref, kind).Scan(&n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		for _, c := range []struct{ ref, kind string }{{reported, "feedback"}, {open, "followup"}, {open, "reminder"}, {open, "commented"}} {
+			if n := count(c.ref, c.kind); n != 1 {
+				t.Errorf("%s events on %s: %d; want 1", c.kind, c.ref, n)
+			}
+		}
+		var attempts int
+		if err := st.DB().QueryRowContext(context.Background(), `SELECT feedback_attempts FROM complaints WHERE ref = $1`, reported).Scan(&attempts); err != nil || attempts != 1 {
+			t.Fatalf("feedback attempts %d (%v); want 1", attempts, err)
+		}
+	})
+}

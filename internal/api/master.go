@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,31 +13,56 @@ import (
 )
 
 func (s *Server) masterRoutes() {
+	create := func(h func(http.ResponseWriter, *http.Request, *auth.Principal)) http.HandlerFunc {
+		return s.admin(s.idem.wrap(h))
+	}
 	s.handle("GET /api/v1/areas", s.authed(s.listAreas))
 	s.handle("GET /api/v1/areas/{id}", s.authed(s.getArea))
-	s.handle("POST /api/v1/areas", s.authed(s.createArea))
-	s.handle("PATCH /api/v1/areas/{id}", s.authed(s.patchArea))
+	s.handle("POST /api/v1/areas", create(s.createArea))
+	s.handle("PATCH /api/v1/areas/{id}", s.admin(s.patchArea))
 	s.handle("GET /api/v1/departments", s.authed(s.listDepartments))
-	s.handle("POST /api/v1/departments", s.authed(s.createDepartment))
-	s.handle("PATCH /api/v1/departments/{id}", s.authed(s.patchDepartment))
+	s.handle("POST /api/v1/departments", create(s.createDepartment))
+	s.handle("PATCH /api/v1/departments/{id}", s.admin(s.patchDepartment))
 	s.handle("GET /api/v1/designations", s.authed(s.listDesignations))
-	s.handle("POST /api/v1/designations", s.authed(s.createDesignation))
-	s.handle("PATCH /api/v1/designations/{id}", s.authed(s.patchDesignation))
+	s.handle("POST /api/v1/designations", create(s.createDesignation))
+	s.handle("PATCH /api/v1/designations/{id}", s.admin(s.patchDesignation))
 	s.handle("GET /api/v1/categories", s.authed(s.listCategories))
-	s.handle("POST /api/v1/categories", s.authed(s.createCategory))
-	s.handle("PATCH /api/v1/categories/{id}", s.authed(s.patchCategory))
+	s.handle("POST /api/v1/categories", create(s.createCategory))
+	s.handle("PATCH /api/v1/categories/{id}", s.admin(s.patchCategory))
 	s.handle("GET /api/v1/posts", s.authed(s.listPosts))
 	s.handle("GET /api/v1/posts/{id}", s.authed(s.getPost))
 	s.handle("GET /api/v1/posts/{id}/chain", s.authed(s.getChain))
 	s.handle("GET /api/v1/posts/{id}/postings", s.authed(s.getPostings))
-	s.handle("POST /api/v1/posts", s.authed(s.createPost))
-	s.handle("PATCH /api/v1/posts/{id}", s.authed(s.patchPost))
-	s.handle("PUT /api/v1/posts/{id}/officer", s.authed(s.putOfficer))
+	s.handle("POST /api/v1/posts", create(s.createPost))
+	s.handle("PATCH /api/v1/posts/{id}", s.admin(s.patchPost))
+	s.handle("PUT /api/v1/posts/{id}/officer", s.admin(s.putOfficer))
 	s.handle("GET /api/v1/officers", s.authed(s.listOfficers))
 	s.handle("GET /api/v1/officers/{id}", s.authed(s.getOfficer))
-	s.handle("POST /api/v1/officers", s.authed(s.createOfficer))
-	s.handle("PATCH /api/v1/officers/{id}", s.authed(s.patchOfficer))
+	s.handle("POST /api/v1/officers", create(s.createOfficer))
+	s.handle("PATCH /api/v1/officers/{id}", s.admin(s.patchOfficer))
 	s.handle("GET /api/v1/special-closure-reasons", s.authed(s.specialClosureReasons))
+}
+
+// admin wraps a master-data write so that a caller who may not make it is
+// refused before the body is read or anything it names is looked up: the
+// answer then tells nothing about what exists.
+func (s *Server) admin(h func(http.ResponseWriter, *http.Request, *auth.Principal)) http.HandlerFunc {
+	return s.authed(func(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+		if err := s.svc.CheckMasterEditor(p); err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		h(w, r, p)
+	})
+}
+
+// window cuts one page out of a list held whole in memory: the items after
+// position after, at most limit of them, and the cursor of the next page
+// (the position of its last item).
+func window[T any](items []T, after int64, limit int) ([]T, *string) {
+	start := int(min(after, int64(len(items))))
+	end := min(start+limit, len(items))
+	return items[start:end], nextCursor(end-start, limit, int64(end))
 }
 
 func (s *Server) listAreas(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -45,12 +71,6 @@ func (s *Server) listAreas(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		return
 	}
 	f := store.AreaFilter{Kind: r.URL.Query().Get("kind"), Q: r.URL.Query().Get("q"), After: after, Limit: limit}
-	// A list of one kind or of one area's children is what a picker shows
-	// whole (75 districts, a district's tehsils): without an explicit limit it
-	// comes in one page of up to 500.
-	if r.URL.Query().Get("limit") == "" && (f.Kind != "" || r.URL.Query().Get("parent_id") != "") {
-		f.Limit, limit = 500, 500
-	}
 	if parent, ok := s.queryID(w, r, "parent_id"); !ok {
 		return
 	} else if parent != 0 {
@@ -88,20 +108,20 @@ func (s *Server) getArea(w http.ResponseWriter, r *http.Request, p *auth.Princip
 }
 
 type areaIn struct {
-	Kind     *string `json:"kind"`
-	Code     *string `json:"code"`
-	NameEn   *string `json:"name_en"`
-	NameHi   *string `json:"name_hi"`
-	ParentID *int64  `json:"parent_id"`
+	Kind     nullable[string] `json:"kind"`
+	Code     *string          `json:"code"`
+	NameEn   *string          `json:"name_en"`
+	NameHi   *string          `json:"name_hi"`
+	ParentID nullable[int64]  `json:"parent_id"`
 }
 
 func (in areaIn) apply(a *model.Area) {
-	set(&a.Kind, in.Kind)
+	set(&a.Kind, in.Kind.V)
 	set(&a.Code, in.Code)
 	set(&a.NameEn, in.NameEn)
 	set(&a.NameHi, in.NameHi)
-	if in.ParentID != nil {
-		a.ParentID = in.ParentID
+	if in.ParentID.Set {
+		a.ParentID = in.ParentID.V
 	}
 }
 
@@ -109,6 +129,26 @@ func set[T any](dst *T, v *T) {
 	if v != nil {
 		*dst = *v
 	}
+}
+
+// nullable is a body field that tells absent (Set false) from null (Set, V
+// nil), for the fields where null means "clear".
+type nullable[T any] struct {
+	Set bool
+	V   *T
+}
+
+func (n *nullable[T]) UnmarshalJSON(b []byte) error {
+	n.Set, n.V = true, nil
+	if string(b) == "null" {
+		return nil
+	}
+	var v T
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	n.V = &v
+	return nil
 }
 
 func (s *Server) createArea(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -134,12 +174,24 @@ func (s *Server) patchArea(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	if s.decode(w, r, &in) != nil {
 		return
 	}
+	// An area's kind and place in the tree do not change: the areas below
+	// it, the posts over it and its complaints' scopes all hang on them.
+	var fixed []service.FieldError
+	if in.Kind.Set {
+		fixed = append(fixed, service.FieldError{Field: "kind", Code: "immutable", Key: "field_immutable"})
+	}
+	if in.ParentID.Set {
+		fixed = append(fixed, service.FieldError{Field: "parent_id", Code: "immutable", Key: "field_immutable"})
+	}
+	if fixed != nil {
+		s.writeProblem(w, r, &service.ValidationError{Fields: fixed})
+		return
+	}
 	a, _, err := s.svc.Area(r.Context(), p, id)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return
 	}
-	in.Kind, in.ParentID = nil, nil // the place in the tree does not move
 	in.apply(&a)
 	if err := s.svc.SaveArea(r.Context(), p, &a); err != nil {
 		s.writeProblem(w, r, err)
@@ -149,12 +201,17 @@ func (s *Server) patchArea(w http.ResponseWriter, r *http.Request, p *auth.Princ
 }
 
 func (s *Server) listDepartments(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	after, limit, ok := s.page(w, r)
+	if !ok {
+		return
+	}
 	ds, err := s.svc.Departments(r.Context(), p)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, list[model.Department]{Items: ds})
+	items, next := window(ds, after, limit)
+	writeJSON(w, http.StatusOK, list[model.Department]{Items: items, NextCursor: next})
 }
 
 type departmentIn struct {
@@ -223,6 +280,10 @@ func (s *Server) listDesignations(w http.ResponseWriter, r *http.Request, p *aut
 	if !ok {
 		return
 	}
+	after, limit, ok := s.page(w, r)
+	if !ok {
+		return
+	}
 	ds, err := s.svc.Designations(r.Context(), p)
 	if err != nil {
 		s.writeProblem(w, r, err)
@@ -234,7 +295,8 @@ func (s *Server) listDesignations(w http.ResponseWriter, r *http.Request, p *aut
 			out = append(out, d)
 		}
 	}
-	writeJSON(w, http.StatusOK, list[model.Designation]{Items: out})
+	items, next := window(out, after, limit)
+	writeJSON(w, http.StatusOK, list[model.Designation]{Items: items, NextCursor: next})
 }
 
 type designationIn struct {
@@ -314,22 +376,18 @@ func (s *Server) listCategories(w http.ResponseWriter, r *http.Request, p *auth.
 	if !ok {
 		return
 	}
-	if r.URL.Query().Get("limit") == "" {
-		limit = 500 // a full type list fits one page
-	}
 	cats, err := s.svc.Categories(r.Context(), p, r.URL.Query().Get("q"), dept)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return
 	}
 	// The cursor is the position in the ranked result.
-	start := int(min(after, int64(len(cats))))
-	end := min(start+limit, len(cats))
-	out := make([]categoryJSON, 0, end-start)
-	for _, c := range cats[start:end] {
+	page, next := window(cats, after, limit)
+	out := make([]categoryJSON, 0, len(page))
+	for _, c := range page {
 		out = append(out, categoryOut(c))
 	}
-	writeJSON(w, http.StatusOK, list[categoryJSON]{Items: out, NextCursor: nextCursor(end-start, limit, int64(end))})
+	writeJSON(w, http.StatusOK, list[categoryJSON]{Items: out, NextCursor: next})
 }
 
 type categoryIn struct {

@@ -89,23 +89,29 @@ func (s *Server) getPostings(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	if !ok {
 		return
 	}
+	after, limit, ok := s.page(w, r)
+	if !ok {
+		return
+	}
 	ps, err := s.svc.Postings(r.Context(), p, id)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, list[postingJSON]{Items: postingsOut(ps)})
+	// Newest first; the cursor is the position.
+	page, next := window(ps, after, limit)
+	writeJSON(w, http.StatusOK, list[postingJSON]{Items: postingsOut(page), NextCursor: next})
 }
 
 type postIn struct {
-	DesignationID    *int64  `json:"designation_id"`
-	Designation      *string `json:"designation"`
-	DepartmentID     *int64  `json:"department_id"`
-	AreaID           *int64  `json:"area_id"`
-	TitleEn          *string `json:"title_en"`
-	TitleHi          *string `json:"title_hi"`
-	SupervisorPostID *int64  `json:"supervisor_post_id"`
-	Nodal            *bool   `json:"nodal"`
+	DesignationID    *int64          `json:"designation_id"`
+	Designation      *string         `json:"designation"`
+	DepartmentID     *int64          `json:"department_id"`
+	AreaID           *int64          `json:"area_id"`
+	TitleEn          *string         `json:"title_en"`
+	TitleHi          *string         `json:"title_hi"`
+	SupervisorPostID nullable[int64] `json:"supervisor_post_id"`
+	Nodal            *bool           `json:"nodal"`
 }
 
 func (s *Server) createPost(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -137,8 +143,8 @@ func (s *Server) savePost(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	set(&post.TitleEn, in.TitleEn)
 	set(&post.TitleHi, in.TitleHi)
 	set(&post.Nodal, in.Nodal)
-	if in.SupervisorPostID != nil {
-		post.SupervisorPostID = in.SupervisorPostID
+	if in.SupervisorPostID.Set { // null: the top of a chain
+		post.SupervisorPostID = in.SupervisorPostID.V
 	}
 	if in.Designation != nil {
 		d, err := s.svc.DesignationByCode(r.Context(), *in.Designation)
@@ -147,6 +153,15 @@ func (s *Server) savePost(w http.ResponseWriter, r *http.Request, p *auth.Princi
 			return
 		}
 		post.DesignationID = d.ID
+	}
+	if in.DepartmentID != nil {
+		// The department is the designation's; a body that names another
+		// is refused rather than silently overruled.
+		d, err := s.svc.Store().Designation(r.Context(), post.DesignationID)
+		if err == nil && d.DepartmentID != *in.DepartmentID {
+			s.invalid(w, r, "department_id", "designation_mismatch", map[string]any{"Designation": d.Code})
+			return
+		}
 	}
 	if err := s.svc.SavePost(r.Context(), p, &post); err != nil {
 		s.writeProblem(w, r, err)
@@ -166,14 +181,18 @@ func (s *Server) putOfficer(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		return
 	}
 	var in struct {
-		OfficerID *int64 `json:"officer_id"`
+		OfficerID nullable[int64] `json:"officer_id"`
 	}
 	if s.decode(w, r, &in) != nil {
 		return
 	}
+	if !in.OfficerID.Set { // only an explicit null vacates
+		s.invalid(w, r, "officer_id", "required", nil)
+		return
+	}
 	var officer int64
-	if in.OfficerID != nil {
-		officer = *in.OfficerID
+	if in.OfficerID.V != nil {
+		officer = *in.OfficerID.V
 	}
 	if err := s.svc.AssignOfficer(r.Context(), p, id, officer); err != nil {
 		s.writeProblem(w, r, err)
@@ -201,7 +220,7 @@ func (s *Server) listOfficers(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if !ok {
 		return
 	}
-	os, err := s.svc.Officers(r.Context(), p, after, limit)
+	os, err := s.svc.FindOfficers(r.Context(), p, r.URL.Query().Get("q"), after, limit)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return
@@ -252,11 +271,16 @@ func (s *Server) specialClosureReasons(w http.ResponseWriter, r *http.Request, p
 		NameEn string `json:"name_en"`
 		NameHi string `json:"name_hi"`
 	}
+	after, limit, ok := s.page(w, r)
+	if !ok {
+		return
+	}
 	out := make([]reason, len(model.SpecialClosureReasons))
 	for i, c := range model.SpecialClosureReasons {
 		out[i] = reason{Code: c, NameEn: localeT("en", "reason_"+c), NameHi: localeT("hi", "reason_"+c)}
 	}
-	writeJSON(w, http.StatusOK, list[reason]{Items: out})
+	items, next := window(out, after, limit)
+	writeJSON(w, http.StatusOK, list[reason]{Items: items, NextCursor: next})
 }
 
 // ist presents an instant in India time, as users read it.

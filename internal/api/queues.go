@@ -16,7 +16,7 @@ func (s *Server) queueRoutes() {
 	s.handle("POST /api/v1/feedback-queue/next", s.authed(s.nextFeedback))
 	s.handle("GET /api/v1/followup-queue", s.authed(s.followupQueue))
 	s.handle("POST /api/v1/followup-queue/next", s.authed(s.nextFollowup))
-	s.handle("POST /api/v1/complaints/{ref}/followups", s.authed(s.followup))
+	s.handle("POST /api/v1/complaints/{ref}/followups", s.authed(s.idem.wrap(s.followup)))
 	s.handle("GET /api/v1/ops/live", s.authed(s.live))
 }
 

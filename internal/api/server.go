@@ -43,6 +43,8 @@ type Server struct {
 	latency *prometheus.HistogramVec
 	// patterns lists every route registered, for the OpenAPI agreement test.
 	patterns []string
+	// idem keeps the answers of calls made with an Idempotency-Key.
+	idem *idempotency
 }
 
 type ctxKey int
@@ -52,6 +54,7 @@ const principalKey ctxKey = 1
 // New builds the API server.
 func New(svc *service.Service, log *slog.Logger, opt Options) *Server {
 	s := &Server{svc: svc, log: log, opt: opt, mux: http.NewServeMux(), reg: prometheus.NewRegistry()}
+	s.idem = newIdempotency(s)
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "nivaran_http_request_duration_seconds", Help: "HTTP request latency by route and status class.",
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},

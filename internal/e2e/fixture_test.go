@@ -19,7 +19,7 @@ func (s *server) fixture() fixture {
 	s.t.Helper()
 	a := s.as("admin")
 	kinds := map[string]string{}
-	for _, d := range items(a.must(200, "GET", "/api/v1/designations", nil)) {
+	for _, d := range items(a.must(200, "GET", "/api/v1/designations?limit=500", nil)) {
 		kinds[str(d["code"])] = str(d["area_kind"])
 	}
 	var f fixture

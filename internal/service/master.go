@@ -44,6 +44,13 @@ func (s *Service) Area(ctx context.Context, p *auth.Principal, id int64) (model.
 	return a, anc, err
 }
 
+// CheckMasterEditor refuses a principal who may not change master data
+// (areas, departments, designations, categories, posts, officers): asked
+// first, it keeps a refused caller from learning what exists.
+func (s *Service) CheckMasterEditor(p *auth.Principal) error {
+	return require(p, model.RoleAdmin)
+}
+
 // SaveArea creates (ID 0) or updates an area (admin).
 func (s *Service) SaveArea(ctx context.Context, p *auth.Principal, a *model.Area) error {
 	if err := require(p, model.RoleAdmin); err != nil {
@@ -133,12 +140,16 @@ func (s *Service) SaveDesignation(ctx context.Context, p *auth.Principal, d *mod
 	if err := c.err(); err != nil {
 		return err
 	}
-	return s.st.Tx(ctx, func(tx *store.Tx) error {
+	err := s.st.Tx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Department(ctx, d.DepartmentID); err != nil {
 			return fieldNotFound(err, "department_id")
 		}
 		return tx.SaveDesignation(ctx, d)
 	})
+	// Categories and the routing table carry the designation's code.
+	s.InvalidateCategories()
+	s.invalidateMaster()
+	return err
 }
 
 // loadCategories fills the in-memory category cache.
@@ -286,6 +297,12 @@ func (s *Service) SaveCategory(ctx context.Context, p *auth.Principal, cat *mode
 		if err != nil {
 			return fieldNotFound(err, "designation")
 		}
+		if d.DepartmentID != cat.DepartmentID {
+			// A complaint of the type goes to the designation's posts: they
+			// must be the department's.
+			return &ValidationError{Fields: []FieldError{{Field: "department_id", Code: "designation_mismatch",
+				Key: "field_designation_mismatch", Data: map[string]any{"Designation": d.Code}}}}
+		}
 		cat.Designation = d.Code
 		return tx.SaveCategory(ctx, cat)
 	})
@@ -425,6 +442,50 @@ func (s *Service) Officers(ctx context.Context, p *auth.Principal, after int64, 
 		return nil, err
 	}
 	return s.st.Officers(ctx, after, limit)
+}
+
+// officerScan is how many officers FindOfficers reads at a time.
+const officerScan = 1000
+
+// FindOfficers lists the officers after the cursor whose name, mobile or
+// username contains q, in id order: case-insensitively after NFC
+// normalisation, and a mobile number as typed (+91, spaces, hyphens). An
+// empty q lists all.
+func (s *Service) FindOfficers(ctx context.Context, p *auth.Principal, q string, after int64, limit int) ([]model.Officer, error) {
+	q = strings.ToLower(strings.TrimSpace(norm.NFC.String(q)))
+	if q == "" {
+		return s.Officers(ctx, p, after, limit)
+	}
+	if err := require(p, staff...); err != nil {
+		return nil, err
+	}
+	mobile, _ := NormalizeMobile(q)
+	match := func(o model.Officer) bool {
+		return strings.Contains(strings.ToLower(norm.NFC.String(o.Name)), q) || strings.Contains(o.Username, q) ||
+			strings.Contains(o.Mobile, q) || mobile != "" && o.Mobile == mobile
+	}
+	// An admin searches now and then among ~20,000 officers: reading them
+	// through in batches is fast enough. Should searches become frequent, a
+	// filter in the store's query is the place for it.
+	out := []model.Officer{}
+	for {
+		batch, err := s.st.Officers(ctx, after, officerScan)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range batch {
+			if match(o) {
+				out = append(out, o)
+				if len(out) == limit {
+					return out, nil
+				}
+			}
+		}
+		if len(batch) < officerScan {
+			return out, nil
+		}
+		after = batch[len(batch)-1].ID
+	}
 }
 
 // Officer returns an officer and their posting history.
