@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -63,7 +64,7 @@ func Bind(fs *flag.FlagSet, c *Config) {
 
 // Validate checks the configuration once, with messages a person can act on.
 func (c *Config) Validate() error {
-	var errs []error
+	errs := takeEnvProblems()
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("--log-format must be text or json, not %q", c.LogFormat))
 	}
@@ -101,39 +102,64 @@ func env(k, def string) string {
 	return def
 }
 
+// envProblems collects environment values that could not be used, so that
+// Validate refuses to start on them instead of falling back to a default
+// (a misspelt NIVARAN_DB would otherwise open an empty local database).
+var envProblems struct {
+	mu   sync.Mutex
+	errs []error
+}
+
+func envProblem(err error) {
+	envProblems.mu.Lock()
+	envProblems.errs = append(envProblems.errs, err)
+	envProblems.mu.Unlock()
+}
+
+// takeEnvProblems returns the problems found since the last call.
+func takeEnvProblems() []error {
+	envProblems.mu.Lock()
+	defer envProblems.mu.Unlock()
+	errs := envProblems.errs
+	envProblems.errs = nil
+	return errs
+}
+
 // envFile reads k, or the file named by k_FILE (for secrets).
 func envFile(k, def string) string {
 	if f, ok := os.LookupEnv(k + "_FILE"); ok {
-		if b, err := os.ReadFile(f); err == nil {
-			return strings.TrimSpace(string(b))
+		b, err := os.ReadFile(f)
+		if err != nil {
+			envProblem(fmt.Errorf("%s_FILE: %v", k, err))
+			return def
 		}
+		return strings.TrimSpace(string(b))
 	}
 	return env(k, def)
 }
 
-func envBool(k string, def bool) bool {
-	if v, ok := os.LookupEnv(k); ok {
-		if b, err := strconv.ParseBool(v); err == nil {
-			return b
-		}
+// envParse reads k with parse; a value it cannot parse is a problem.
+func envParse[T any](k string, def T, what string, parse func(string) (T, error)) T {
+	v, ok := os.LookupEnv(k)
+	if !ok {
+		return def
 	}
-	return def
+	x, err := parse(v)
+	if err != nil {
+		envProblem(fmt.Errorf("%s=%q is not %s", k, v, what))
+		return def
+	}
+	return x
+}
+
+func envBool(k string, def bool) bool {
+	return envParse(k, def, "true or false", strconv.ParseBool)
 }
 
 func envInt(k string, def int) int {
-	if v, ok := os.LookupEnv(k); ok {
-		if n, err := strconv.Atoi(v); err == nil {
-			return n
-		}
-	}
-	return def
+	return envParse(k, def, "a whole number", strconv.Atoi)
 }
 
 func envDuration(k string, def time.Duration) time.Duration {
-	if v, ok := os.LookupEnv(k); ok {
-		if d, err := time.ParseDuration(v); err == nil {
-			return d
-		}
-	}
-	return def
+	return envParse(k, def, "a duration such as 90s or 5m", time.ParseDuration)
 }

@@ -67,3 +67,32 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestUnusableEnvironmentIsRefused: a value that cannot be parsed, or a
+// secret file that cannot be read, stops the start with a message naming
+// the variable, instead of starting on the default (an empty local
+// database, cookies without Secure).
+func TestUnusableEnvironmentIsRefused(t *testing.T) {
+	t.Setenv("NIVARAN_DB_FILE", filepath.Join(t.TempDir(), "missing"))
+	t.Setenv("NIVARAN_SECURE_COOKIES", "yes")
+	t.Setenv("NIVARAN_MONTHLY_LIMIT", "ten")
+	t.Setenv("NIVARAN_CALL_LEASE", "5 minutes")
+	t.Setenv("NIVARAN_SMS_RATE", "fast")
+	_, err := parse(t)
+	if err == nil {
+		t.Fatal("started on unusable settings")
+	}
+	for _, want := range []string{"NIVARAN_DB_FILE", `NIVARAN_SECURE_COOKIES="yes" is not true or false`,
+		`NIVARAN_MONTHLY_LIMIT="ten" is not a whole number`, "NIVARAN_CALL_LEASE", `NIVARAN_SMS_RATE="fast"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
+	}
+	// The problems were reported once; a correct environment then starts.
+	for _, k := range []string{"NIVARAN_DB_FILE", "NIVARAN_SECURE_COOKIES", "NIVARAN_MONTHLY_LIMIT", "NIVARAN_CALL_LEASE", "NIVARAN_SMS_RATE"} {
+		os.Unsetenv(k)
+	}
+	if _, err := parse(t); err != nil {
+		t.Fatalf("after fixing the environment: %v", err)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -139,7 +138,7 @@ func bindSMS(fs *flag.FlagSet, c *SMSConfig) {
 
 // Validate checks the SMS settings, with messages a person can act on.
 func (c SMSConfig) Validate() error {
-	var errs []error
+	errs := takeEnvProblems()
 	switch c.Provider {
 	case "log":
 	case "smpp":
@@ -207,20 +206,13 @@ func List(s string) []string {
 }
 
 func envFloat(k string, def float64) float64 {
-	if v, ok := os.LookupEnv(k); ok {
-		if f, err := strconv.ParseFloat(v, 64); err == nil {
-			return f
-		}
-	}
-	return def
+	return envParse(k, def, "a number", func(v string) (float64, error) { return strconv.ParseFloat(v, 64) })
 }
 
 // envUint reads a number in any Go base notation (0x1400 for a TLV tag).
 func envUint(k string, def uint) uint {
-	if v, ok := os.LookupEnv(k); ok {
-		if n, err := strconv.ParseUint(v, 0, 32); err == nil {
-			return uint(n)
-		}
-	}
-	return def
+	return envParse(k, def, "a whole number", func(v string) (uint, error) {
+		n, err := strconv.ParseUint(v, 0, 32)
+		return uint(n), err
+	})
 }
