@@ -73,7 +73,8 @@ func (s *Server) setSession(w http.ResponseWriter, tok string) {
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	if err := s.svc.Logout(r.Context(), token(r)); err != nil {
+	tok, _ := token(r)
+	if err := s.svc.Logout(r.Context(), tok); err != nil {
 		s.writeProblem(w, r, err)
 		return
 	}

@@ -45,6 +45,8 @@ type Server struct {
 	patterns []string
 	// idem keeps the answers of calls made with an Idempotency-Key.
 	idem *idempotency
+	// cop refuses cross-site state changes signed in by the session cookie.
+	cop *http.CrossOriginProtection
 }
 
 type ctxKey int
@@ -55,6 +57,7 @@ const principalKey ctxKey = 1
 func New(svc *service.Service, log *slog.Logger, opt Options) *Server {
 	s := &Server{svc: svc, log: log, opt: opt, mux: http.NewServeMux(), reg: prometheus.NewRegistry()}
 	s.idem = newIdempotency(s)
+	s.cop = http.NewCrossOriginProtection()
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "nivaran_http_request_duration_seconds", Help: "HTTP request latency by route and status class.",
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
@@ -118,8 +121,19 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 }
 
 // ServeHTTP resolves the principal (bearer token or session cookie) and routes.
+// A browser sends the session cookie with requests other sites make it send:
+// a state-changing call signed in by the cookie alone must come from this
+// site (http.CrossOriginProtection), or it is refused. A bearer token is never
+// sent by a browser on its own, so calls with one are not checked.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if tok := token(r); tok != "" {
+	tok, cookie := token(r)
+	if cookie && tok != "" {
+		if err := s.cop.Check(r); err != nil {
+			s.badRequest(w, r, http.StatusForbidden, "forbidden", "problem_cross_origin", nil)
+			return
+		}
+	}
+	if tok != "" {
 		if p, err := s.svc.Authenticate(r.Context(), tok); err == nil {
 			r = r.WithContext(context.WithValue(r.Context(), principalKey, p))
 		}
@@ -127,14 +141,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-func token(r *http.Request) string {
+// token returns the request's session token, and whether it came from the
+// session cookie rather than the Authorization header.
+func token(r *http.Request) (string, bool) {
 	if h := r.Header.Get("Authorization"); len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
-		return strings.TrimSpace(h[7:])
+		return strings.TrimSpace(h[7:]), false
 	}
 	if c, err := r.Cookie(SessionCookie); err == nil {
-		return c.Value
+		return c.Value, true
 	}
-	return ""
+	return "", false
 }
 
 // Principal returns the request's signed-in user, or nil.
