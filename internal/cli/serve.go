@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/nivaran/nivaran/internal/api"
+	"github.com/nivaran/nivaran/internal/auth"
 	"github.com/nivaran/nivaran/internal/clock"
 	"github.com/nivaran/nivaran/internal/config"
 	"github.com/nivaran/nivaran/internal/demo"
@@ -131,7 +132,7 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(out, "nivaran %s serving at %s (database: %s, %s)\n", Version, url, redact(cfg.DB), st.Dialect())
 	if cfg.Demo {
-		printDemo(out, url, summary, cfg.DemoPassword)
+		printDemo(out, url, summary, cfg.DemoPassword, demoPasswordHolds(ctx, st, summary, cfg.DemoPassword))
 	}
 	fmt.Fprintf(out, "ready in %s\n", time.Since(started).Round(time.Millisecond))
 
@@ -157,12 +158,33 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer
 	return err
 }
 
-func printDemo(out io.Writer, url string, s demo.Summary, password string) {
+// demoPasswordHolds reports whether the demo users sign in with the password
+// given: not when the demo was loaded before with another (loading again
+// changes nothing).
+func demoPasswordHolds(ctx context.Context, st *store.Store, s demo.Summary, given string) bool {
+	if s.Loaded || len(s.Logins) == 0 {
+		return true
+	}
+	_, hash, err := st.UserByUsername(ctx, s.Logins[0].Username)
+	if err != nil {
+		return true
+	}
+	ok, _ := auth.CheckPassword(hash, given)
+	return ok
+}
+
+func printDemo(out io.Writer, url string, s demo.Summary, password string, holds bool) {
 	fmt.Fprintf(out, "\nDemo Uttar Pradesh: %d areas, %d departments, %d complaint types, %d posts, %d officers.\n",
 		s.Areas, s.Departments, s.Categories, s.Posts, s.Officers)
-	fmt.Fprintf(out, "Demo logins (password for all: %s):\n", password)
+	shown := password
+	if !holds {
+		shown = "PASSWORD"
+		fmt.Fprintf(out, "Demo logins (password for all: the one given when this database was first loaded; --demo-password %q does not change it):\n", password)
+	} else {
+		fmt.Fprintf(out, "Demo logins (password for all: %s):\n", password)
+	}
 	for _, l := range s.Logins {
 		fmt.Fprintf(out, "  %-28s %s\n", l.Username, l.Role)
 	}
-	fmt.Fprintf(out, "Sign in: POST %s/api/v1/auth/login {\"username\":\"agent1\",\"password\":\"%s\"}\n\n", url, password)
+	fmt.Fprintf(out, "Sign in: POST %s/api/v1/auth/login {\"username\":\"agent1\",\"password\":\"%s\"}\n\n", url, shown)
 }
