@@ -24,6 +24,10 @@ const usage = `nivaran — public grievance redressal (निवारण)
 Usage:
   nivaran serve   [flags]   run the server (--demo for the Uttar Pradesh demo)
   nivaran migrate [--db …]  apply database migrations and exit
+  nivaran seed    [--db …]  migrate and load the Uttar Pradesh demo, without serving
+  nivaran backup  [--db …] [--out FILE]
+                            write a consistent copy of the database while it runs
+  nivaran check   counters  recount the pendency counters (--fix repairs drift)
   nivaran bench   intake|…  measure performance against a running server
   nivaran version           print the version
 
@@ -44,6 +48,10 @@ func Run(args []string) int {
 		return migrate(ctx, args[1:], os.Stdout)
 	case "check":
 		return check(ctx, args[1:], os.Stdout)
+	case "seed":
+		return seed(ctx, args[1:], os.Stdout)
+	case "backup":
+		return backup(ctx, args[1:], os.Stdout)
 	case "bench":
 		return bench(ctx, args[1:], os.Stdout)
 	case "version", "--version", "-v":
