@@ -70,6 +70,16 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer
 	if err := st.Migrate(ctx); err != nil {
 		return err
 	}
+	// Areas stored before the search key last changed are found by it too.
+	if err := st.Tx(ctx, func(tx *store.Tx) error {
+		n, err := tx.RefreshAreaSearch(ctx)
+		if n > 0 {
+			log.Info("area search text refreshed", "areas", n)
+		}
+		return err
+	}); err != nil {
+		return err
+	}
 	policy := workflow.DefaultPolicy()
 	policy.MonthlyLimit = cfg.MonthlyLimit
 	svc := service.New(st, clk, service.Config{Policy: policy, PublicURL: cfg.PublicURL, SessionClock: clock.Real{}}, log)

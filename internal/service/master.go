@@ -12,6 +12,7 @@ import (
 
 	"github.com/nivaran/nivaran/internal/auth"
 	"github.com/nivaran/nivaran/internal/model"
+	"github.com/nivaran/nivaran/internal/searchkey"
 	"github.com/nivaran/nivaran/internal/store"
 	"github.com/nivaran/nivaran/internal/workflow"
 )
@@ -195,9 +196,10 @@ func (s *Service) category(ctx context.Context, id int64) (model.Category, error
 }
 
 // Categories searches complaint types: q matches the Hindi and English names
-// and the keywords (Hindi, English, Hinglish), case-insensitively after NFC
-// normalisation; names that start with q come first, then names that contain
-// it, then keyword matches.
+// and the keywords (Hindi, English, Hinglish), compared as search keys
+// (searchkey.Fold: case, nukta, nasal conjunct/anusvara and chandrabindu
+// spellings fold together); names that start with q come first, then names
+// that contain it, then keyword matches.
 func (s *Service) Categories(ctx context.Context, p *auth.Principal, q string, departmentID int64) ([]model.Category, error) {
 	if err := require(p, everyone...); err != nil {
 		return nil, err
@@ -206,7 +208,7 @@ func (s *Service) Categories(ctx context.Context, p *auth.Principal, q string, d
 	if err != nil {
 		return nil, err
 	}
-	q = strings.ToLower(strings.TrimSpace(norm.NFC.String(q)))
+	q = searchkey.Fold(strings.TrimSpace(q))
 	type hit struct {
 		c    model.Category
 		rank int
@@ -230,20 +232,23 @@ func (s *Service) Categories(ctx context.Context, p *auth.Principal, q string, d
 	return out, nil
 }
 
-// matchCategory ranks how well c matches q (lower is better; -1: no match).
+// matchCategory ranks how well c matches q, a search key (lower is better;
+// -1: no match).
 func matchCategory(c model.Category, q string) int {
 	if q == "" {
 		return 0
 	}
-	en, hi := strings.ToLower(c.NameEn), c.NameHi
+	en, hi := searchkey.Fold(c.NameEn), searchkey.Fold(c.NameHi)
 	switch {
 	case strings.HasPrefix(en, q) || strings.HasPrefix(hi, q):
 		return 0
 	case strings.Contains(en, q) || strings.Contains(hi, q):
 		return 1
 	}
-	for _, k := range c.Keywords {
-		if strings.Contains(strings.ToLower(k), q) {
+	keys := make([]string, len(c.Keywords))
+	for i, k := range c.Keywords {
+		keys[i] = searchkey.Fold(k)
+		if strings.Contains(keys[i], q) {
 			return 2
 		}
 	}
@@ -252,7 +257,7 @@ func matchCategory(c model.Category, q string) int {
 	if len(words) < 2 {
 		return -1
 	}
-	all := en + " " + hi + " " + strings.ToLower(strings.Join(c.Keywords, " "))
+	all := en + " " + hi + " " + strings.Join(keys, " ")
 	for _, w := range words {
 		if !strings.Contains(all, w) {
 			return -1

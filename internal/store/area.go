@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/nivaran/nivaran/internal/model"
+	"github.com/nivaran/nivaran/internal/searchkey"
 )
 
 const areaCols = "id, kind, code, name_en, name_hi, parent_id"
@@ -20,9 +21,49 @@ func scanArea(sc interface{ Scan(...any) error }) (model.Area, error) {
 	return a, err
 }
 
-// AreaSearchText is the lower-cased text an area is found by.
+// AreaSearchText is the text an area is found by, stored in areas.search: its
+// names and code as one search key (searchkey.Fold). Rows written before the
+// key was folded hold the plain lower-cased text; Areas still finds them by
+// the query as typed, and RefreshAreaSearch rewrites them.
 func AreaSearchText(a model.Area) string {
-	return strings.ToLower(a.NameEn + " " + a.NameHi + " " + a.Code)
+	return searchkey.Fold(a.NameEn + " " + a.NameHi + " " + a.Code)
+}
+
+// RefreshAreaSearch rewrites the stored search text of every area whose text
+// is not AreaSearchText, returning how many it rewrote: a back-fill after
+// the search key changes, safe to run at every start (it reads the ~5,000
+// areas once and writes nothing when all are current).
+func (tx *Tx) RefreshAreaSearch(ctx context.Context) (int, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT id, kind, code, name_en, name_hi, search FROM areas ORDER BY id`)
+	if err != nil {
+		return 0, fmt.Errorf("store: refresh area search: %w", err)
+	}
+	type stale struct {
+		id     int64
+		search string
+	}
+	var todo []stale
+	for rows.Next() {
+		var a model.Area
+		var search string
+		if err := rows.Scan(&a.ID, &a.Kind, &a.Code, &a.NameEn, &a.NameHi, &search); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("store: refresh area search: %w", err)
+		}
+		if want := AreaSearchText(a); want != search {
+			todo = append(todo, stale{a.ID, want})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("store: refresh area search: %w", err)
+	}
+	for _, x := range todo {
+		if _, err := tx.q.ExecContext(ctx, `UPDATE areas SET search = $1 WHERE id = $2`, x.search, x.id); err != nil {
+			return 0, fmt.Errorf("store: refresh area search %d: %w", x.id, err)
+		}
+	}
+	return len(todo), nil
 }
 
 // InsertArea adds an area under its parent and records its ancestors.
@@ -126,7 +167,7 @@ func (c *conn) Within(ctx context.Context, area, root int64) (bool, error) {
 type AreaFilter struct {
 	ParentID *int64
 	Kind     string
-	Q        string // lower-cased substring of the English or Hindi name or code
+	Q        string // substring of the English or Hindi name or code, compared as search keys
 	After    int64  // keyset cursor: ids greater than this
 	Limit    int
 }
@@ -146,8 +187,16 @@ func (c *conn) Areas(ctx context.Context, f AreaFilter) ([]model.Area, error) {
 		add("kind = $%d", f.Kind)
 	}
 	if f.Q != "" {
-		add("search LIKE $%d", "%"+escapeLike(strings.ToLower(f.Q))+"%")
-		where[len(where)-1] += " ESCAPE '\\'"
+		// The folded key finds rows written by AreaSearchText; the query as
+		// typed (lower-cased, as before the key was folded) still finds rows
+		// a database holds from before, until RefreshAreaSearch rewrites them.
+		key, plain := searchkey.Fold(f.Q), strings.ToLower(f.Q)
+		add("(search LIKE $%d ESCAPE '\\'", "%"+escapeLike(key)+"%")
+		if plain != key {
+			args = append(args, "%"+escapeLike(plain)+"%")
+			where[len(where)-1] += fmt.Sprintf(" OR search LIKE $%d ESCAPE '\\'", len(args))
+		}
+		where[len(where)-1] += ")"
 	}
 	add("id > $%d", f.After)
 	q := `SELECT ` + areaCols + ` FROM areas WHERE ` + strings.Join(where, " AND ")
