@@ -21,9 +21,7 @@ const officersPage = 100
 func (u *UI) adminOfficers(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	v := u.newView(r, p, "ui_admin_officers")
 	v.Form = newForm(nil)
-	if done := r.URL.Query().Get("done"); done != "" {
-		v.Flash = tr(v.L, "ui_done_"+done)
-	}
+	v.Flash = doneFlash(v.L, "ui_done_", r.URL.Query().Get("done"))
 	u.showOfficers(w, r, p, v, http.StatusOK)
 }
 
@@ -79,9 +77,7 @@ func (u *UI) adminOfficer(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		return
 	}
 	v := u.newView(r, p, "ui_admin_officer")
-	if done := r.URL.Query().Get("done"); done != "" {
-		v.Flash = tr(v.L, "ui_done_"+done)
-	}
+	v.Flash = doneFlash(v.L, "ui_done_", r.URL.Query().Get("done"))
 	d := officerData{Officer: o}
 	for _, x := range ps {
 		op := officerPosting{Posting: x}

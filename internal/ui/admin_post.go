@@ -32,9 +32,7 @@ type postingView struct {
 func (u *UI) adminPost(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	v := u.newView(r, p, "ui_admin_post")
 	v.Form = newForm(nil)
-	if done := r.URL.Query().Get("done"); done != "" {
-		v.Flash = tr(v.L, "ui_done_"+done)
-	}
+	v.Flash = doneFlash(v.L, "ui_done_", r.URL.Query().Get("done"))
 	u.showPost(w, r, p, v, "", http.StatusOK)
 }
 

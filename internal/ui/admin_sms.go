@@ -23,9 +23,7 @@ func (u *UI) adminSMS(w http.ResponseWriter, r *http.Request, p *auth.Principal)
 	v := u.newView(r, p, "ui_admin_sms")
 	q := r.URL.Query()
 	v.Form = newForm(q)
-	if q.Get("done") != "" {
-		v.Flash = tr(v.L, "ui_done_"+q.Get("done"))
-	}
+	v.Flash = doneFlash(v.L, "ui_done_", q.Get("done"))
 	d := smsData{Statuses: []string{"pending", "sent", "delivered", "undelivered", "failed"}}
 	var err error
 	if d.Templates, err = u.svc.SMSTemplates(ctx, p); err != nil {

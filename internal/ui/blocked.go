@@ -16,9 +16,7 @@ type blockedData struct {
 // blocked lists the numbers blocked now, with forms to block and unblock.
 func (u *UI) blocked(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	v := u.newView(r, p, "ui_blocked_title")
-	if done := r.URL.Query().Get("done"); done != "" {
-		v.Flash = tr(v.L, "ui_done_"+done)
-	}
+	v.Flash = doneFlash(v.L, "ui_done_", r.URL.Query().Get("done"))
 	u.showBlocked(w, r, p, v, "", newForm(nil), http.StatusOK)
 }
 

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/nivaran/nivaran/internal/auth"
 	"github.com/nivaran/nivaran/internal/model"
+	"github.com/nivaran/nivaran/internal/refno"
 	"github.com/nivaran/nivaran/internal/service"
 )
 
@@ -23,10 +26,35 @@ func (u *UI) otp() otpService {
 	return o
 }
 
+// citizenData is the sign-in page's context: where to go once signed in,
+// and the complaint that is, when it is one.
+type citizenData struct {
+	Ref string
+}
+
+// citizenNext is the local page a citizen asked for before signing in
+// (kept through both steps of the sign-in), or "".
+func citizenNext(f *form) string {
+	next := localPath(f.Get("next"), "")
+	f.V.Set("next", next)
+	return next
+}
+
+// citizenView is the sign-in page's view with its form and context.
+func (u *UI) citizenView(r *http.Request, p *auth.Principal, f *form) *view {
+	v := u.newView(r, p, "ui_citizen_title")
+	v.Form = f
+	var d citizenData
+	if ref, ok := strings.CutPrefix(citizenNext(f), "/c/"); ok && refno.Check(ref) == nil {
+		d.Ref = ref
+	}
+	v.D = d
+	return v
+}
+
 // citizenLogin asks for the mobile number to send a code to.
 func (u *UI) citizenLogin(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	v := u.newView(r, p, "ui_citizen_title")
-	v.Form = newForm(nil)
+	v := u.citizenView(r, p, newForm(url.Values{"next": {r.URL.Query().Get("next")}}))
 	if u.otp() == nil {
 		v.Problem = both(v.L, "ui_otp_unavailable", nil)
 	}
@@ -36,8 +64,7 @@ func (u *UI) citizenLogin(w http.ResponseWriter, r *http.Request, p *auth.Princi
 // citizenOTP sends the one-time code by SMS and asks for it.
 func (u *UI) citizenOTP(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	f := postedForm(r)
-	v := u.newView(r, p, "ui_citizen_title")
-	v.Form = f
+	v := u.citizenView(r, p, f)
 	o := u.otp()
 	if o == nil {
 		v.Problem = both(v.L, "ui_otp_unavailable", nil)
@@ -66,8 +93,7 @@ func (u *UI) citizenOTP(w http.ResponseWriter, r *http.Request, p *auth.Principa
 // citizenVerify checks the code and signs the citizen in.
 func (u *UI) citizenVerify(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	f := postedForm(r)
-	v := u.newView(r, p, "ui_citizen_title")
-	v.Form = f
+	v := u.citizenView(r, p, f)
 	f.V.Set("sent", "1")
 	o := u.otp()
 	if o == nil {
@@ -91,5 +117,9 @@ func (u *UI) citizenVerify(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		return
 	}
 	u.setSession(w, tok)
-	redirect(w, r, "/my")
+	next := citizenNext(f)
+	if next == "" {
+		next = "/my"
+	}
+	redirect(w, r, next)
 }

@@ -25,7 +25,11 @@ func (u *UI) myComplaints(w http.ResponseWriter, r *http.Request, p *auth.Princi
 func (u *UI) citizenNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	v := u.newView(r, p, "ui_new_complaint")
 	f := newForm(nil)
-	f.V.Set("name", p.User.Name)
+	// A citizen's account is created with their mobile number for a name:
+	// that is no name to put on a complaint.
+	if _, isMobile := service.NormalizeMobile(p.User.Name); !isMobile && p.User.Name != p.User.Mobile {
+		f.V.Set("name", p.User.Name)
+	}
 	f.V.Set("language", v.L)
 	f.V.Set("idem", randomKey())
 	v.Form = f

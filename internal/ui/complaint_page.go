@@ -70,9 +70,7 @@ func eventDetail(l string, e model.Event) string {
 // do with it appears below as forms.
 func (u *UI) complaint(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	v := u.newView(r, p, "ui_complaint_title")
-	if done := r.URL.Query().Get("done"); done != "" {
-		v.Flash = tr(v.L, "ui_done_"+done)
-	}
+	v.Flash = doneFlash(v.L, "ui_done_", r.URL.Query().Get("done"))
 	u.showComplaint(w, r, p, v, "", nil, http.StatusOK)
 }
 

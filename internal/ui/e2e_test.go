@@ -212,7 +212,7 @@ func flowNotSatisfied(b *browser) {
 	b.shots("agent-feedback", 1280)
 	b.do(chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur()`))
 	b.press("2")
-	b.waitPage("done=not_satisfied")
+	b.waitPage("done=reopened")
 	st, level, after := b.complaintState()
 	if st != string(model.StatusOpen) || level != 1 || after == before {
 		b.t.Fatalf("after not satisfied: %s L%d post %d (was %d)", st, level, after, before)

@@ -32,14 +32,23 @@ func problem(err error) (int, string) {
 func banner(l string, err error) *msg {
 	status, code := problem(err)
 	var wr *workflow.Refusal
-	if errors.As(err, &wr) && wr.Key != "" && locale.T(l, "refusal_"+wr.Key, nil) != "refusal_"+wr.Key {
-		return both(l, "refusal_"+wr.Key, nil)
+	if errors.As(err, &wr) && wr.Key != "" {
+		// The pages may word a refusal for the person at the form (the
+		// outcome's choices as the buttons name them, not as API values).
+		for _, key := range []string{"ui_refusal_" + wr.Key, "refusal_" + wr.Key} {
+			if known(l, key) {
+				return both(l, key, nil)
+			}
+		}
 	}
 	if status == http.StatusInternalServerError {
 		return both(l, "problem_internal", nil)
 	}
 	return both(l, "problem_"+code, nil)
 }
+
+// known reports whether the catalog has a message for key.
+func known(l, key string) bool { return locale.T(l, key, nil) != key }
 
 // form is a submitted form: what was typed, kept for the re-rendered page,
 // and the messages for the fields that were refused.

@@ -20,6 +20,16 @@ func pick(l, en, hi string) string {
 
 func tr(l, key string) string { return locale.T(l, key, nil) }
 
+// doneFlash is the success message prefix+done names after a redirect, or
+// "" when done is empty or names no message: a hand-edited ?done= must not
+// print a raw key.
+func doneFlash(l, prefix, done string) string {
+	if done == "" || strings.ContainsAny(done, "{}. ") || !known(l, prefix+done) {
+		return ""
+	}
+	return tr(l, prefix+done)
+}
+
 // atoi64 reads a positive id; anything else is 0.
 func atoi64(s string) int64 {
 	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nivaran/nivaran/internal/auth"
@@ -43,11 +44,17 @@ func (u *UI) nextCall(w http.ResponseWriter, r *http.Request, p *auth.Principal)
 	v := u.newView(r, p, "ui2_next_title")
 	q := r.URL.Query()
 	v.Form = newForm(nil)
-	if done := q.Get("done"); done != "" {
+	switch done := q.Get("done"); done {
+	case "":
+	case "followup_committed", "followup_unreachable", "followup_disputed":
 		v.Flash = tr(v.L, "ui2_next_saved_"+done)
+	default:
+		if res, ok := strings.CutPrefix(done, store.QueueFeedback+"_"); ok {
+			v.Flash = outcomeFlash(v.L, "ui2_next_saved_feedback_", res, q.Get("level"))
+		}
 	}
-	if q.Get("empty") != "" {
-		v.Problem = both(v.L, "ui2_next_empty_"+q.Get("empty"), nil)
+	if e := q.Get("empty"); e == store.QueueFeedback || e == store.QueueFollowup {
+		v.Problem = both(v.L, "ui2_next_empty_"+e, nil)
 	}
 	u.showNext(w, r, p, v, nil, q.Get("last"), http.StatusOK)
 }
@@ -112,9 +119,15 @@ func (u *UI) nextOutcome(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	f := postedForm(r)
 	ref, queue, outcome := r.PathValue("ref"), r.PathValue("queue"), f.Get("outcome")
 	var err error
+	done := queue + "_" + outcome
 	switch queue {
 	case store.QueueFeedback:
-		_, err = u.svc.Feedback(ctx, p, ref, outcome, f.Get("remarks"))
+		var row store.ComplaintRow
+		row, err = u.svc.Feedback(ctx, p, ref, outcome, f.Get("remarks"))
+		if err == nil {
+			res, level := outcomeResult(row)
+			done = queue + "_" + res + "&level=" + level
+		}
 	case store.QueueFollowup:
 		in := service.FollowupRequest{Outcome: outcome, Remarks: f.Get("remarks")}
 		if outcome == string(workflow.FollowupCommitted) {
@@ -126,7 +139,16 @@ func (u *UI) nextOutcome(w http.ResponseWriter, r *http.Request, p *auth.Princip
 		return
 	}
 	if err == nil {
-		redirect(w, r, "/agent/next?done="+queue+"_"+outcome+"&last="+ref)
+		redirect(w, r, "/agent/next?done="+done+"&last="+ref)
+		return
+	}
+	if errors.Is(err, service.ErrCallTaken) {
+		// Another agent is on this call: say so, and offer the queues.
+		v := u.newView(r, p, "ui2_next_title")
+		v.Path = "/agent/next"
+		v.Form = newForm(nil)
+		v.Problem = banner(v.L, err)
+		u.showNext(w, r, p, v, nil, "", http.StatusConflict)
 		return
 	}
 	// Refused (a dispute without remarks, a date in the past): show the same

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/nivaran/nivaran/internal/auth"
 	"github.com/nivaran/nivaran/internal/refno"
@@ -22,6 +23,12 @@ func (u *UI) track(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 		v.Form = newForm(r.URL.Query())
 		v.Form.Errs["ref"] = both(v.L, "problem_bad_reference", nil)
 		u.render(w, http.StatusBadRequest, "track", v)
+		return
+	}
+	if p == nil {
+		// A complaint is shown to its citizen once signed in by mobile code:
+		// send a visitor there, and back to the complaint afterwards.
+		redirect(w, r, "/citizen?"+url.Values{"next": {"/c/" + ref}}.Encode())
 		return
 	}
 	redirect(w, r, "/c/"+ref)

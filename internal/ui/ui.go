@@ -235,7 +235,15 @@ func home(p *auth.Principal) string {
 
 // localPath accepts only a path on this site as a redirect target.
 func localPath(s, def string) string {
-	if s == "" || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsAny(s, "\\\r\n") {
+	if s == "" || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsRune(s, '\\') {
+		return def
+	}
+	// Browsers drop tabs and newlines from a URL ("/\t/evil.example" is
+	// "//evil.example"): no control character at all.
+	if strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+		return def
+	}
+	if u, err := url.Parse(s); err != nil || u.Scheme != "" || u.Host != "" {
 		return def
 	}
 	return s

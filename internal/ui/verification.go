@@ -31,8 +31,8 @@ func (u *UI) showVerification(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	}
 	q := r.URL.Query()
 	d := verificationData{Status: q.Get("status"), Last: q.Get("last")}
-	if done := q.Get("done"); done != "" && d.Last != "" {
-		v.Flash = tr(v.L, "ui2_verify_saved_"+done)
+	if d.Last != "" {
+		v.Flash = doneFlash(v.L, "ui2_verify_saved_", q.Get("done"))
 	}
 	rows, next, err := u.svc.VerificationQueue(r.Context(), p, service.VerificationFilter{Status: d.Status, Cursor: q.Get("cursor"), Limit: 50})
 	if err != nil {
