@@ -134,6 +134,8 @@ func run(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer
 		wg.Add(1)
 		go func() { defer wg.Done(); fn() }()
 	})
+	wg.Add(1)
+	go func() { defer wg.Done(); runPurge(workers, svc, purgeEvery, log) }()
 	// The daily verification sample, on the service's clock.
 	verifier := report.NewVerifier(svc, 15*time.Minute, cfg.VerificationPerDistrict, nil, log)
 	wg.Add(1)

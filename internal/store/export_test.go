@@ -19,3 +19,6 @@ func RunBatch(s *Store, ctxs []context.Context, fns []func(tx *Tx) error) []erro
 
 // Positional is positional, for its table test.
 var Positional = positional
+
+// Migrations is the embedded migrations folder.
+var Migrations = migrations
