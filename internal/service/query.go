@@ -43,6 +43,16 @@ func (s *Service) Complaint(ctx context.Context, p *auth.Principal, ref string) 
 	if err != nil {
 		return ComplaintDetail{}, err
 	}
+	if citizenOnly(p) {
+		// The citizen reads that the complaint was marked for inquiry or
+		// commented on, not the department's internal notes (an officer's
+		// instructions, the findings): what they are told is the report.
+		for i, e := range events {
+			if e.Kind == model.EventCommented || e.Kind == model.EventMarked {
+				events[i].Note = ""
+			}
+		}
+	}
 	d := ComplaintDetail{ComplaintRow: row, Events: events}
 	if r, err := s.st.LatestReport(ctx, row.ID); err == nil {
 		d.Report = &r
@@ -338,4 +348,9 @@ func (s *Service) Unblock(ctx context.Context, p *auth.Principal, mobile, reason
 		return err
 	}
 	return s.st.Tx(ctx, func(tx *store.Tx) error { return tx.Unblock(ctx, m, p.User.ID, reason, s.clock.Now()) })
+}
+
+// citizenOnly reports whether p signs in as a citizen and holds no staff role.
+func citizenOnly(p *auth.Principal) bool {
+	return p.Has(model.RoleCitizen) && !p.Any(model.RoleAgent, model.RoleSupervisor, model.RoleOfficer, model.RoleMonitor, model.RoleAdmin)
 }
