@@ -2,13 +2,13 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
-	"sync"
 
 	"github.com/nivaran/nivaran/internal/auth"
 	"github.com/nivaran/nivaran/internal/service"
@@ -22,24 +22,16 @@ import (
 // that a network retry must not record twice (a feedback call, a follow-up,
 // a comment, a reminder) keep the promise too.
 //
-// A first request claims its key in this process while it runs, so that a
-// concurrent duplicate answers 409 instead of acting twice; a request that
-// fails (anything but 200 or 201) keeps nothing and frees its key. The
-// claim does not reach other nodes: two nodes can each create once if the
-// same key reaches both within one request's time.
+// A first request claims its key in the database while it runs, so that a
+// concurrent duplicate on any node answers 409 instead of acting twice; a
+// request that fails (anything but 200 or 201) keeps nothing and frees its
+// key. A claim left by a node that died frees itself after a minute.
 type idempotency struct {
-	s    *Server
-	mu   sync.Mutex
-	busy map[idemClaim]bool
-}
-
-type idemClaim struct {
-	user int64
-	key  string
+	s *Server
 }
 
 func newIdempotency(s *Server) *idempotency {
-	return &idempotency{s: s, busy: map[idemClaim]bool{}}
+	return &idempotency{s: s}
 }
 
 // wrap applies the promise to h, a handler that answers success with 201
@@ -59,31 +51,39 @@ func (i *idempotency) wrap(h func(http.ResponseWriter, *http.Request, *auth.Prin
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		release, ok := i.claim(p.User.ID, key)
-		if !ok {
-			i.s.badRequest(w, r, http.StatusConflict, "conflict", "problem_idempotency_in_progress", nil)
+		hash := requestHash(r, body)
+		claimed, err := i.s.svc.ClaimAnswer(r.Context(), p, key, hash)
+		if err != nil {
+			i.s.writeProblem(w, r, err)
 			return
 		}
-		defer release()
-		hash := requestHash(r, body)
-		a, err := i.s.svc.RecallAnswer(r.Context(), p, key, hash)
-		switch {
-		case err == nil:
-			replay(w, a)
-			return
-		case !errors.Is(err, store.ErrNotFound):
-			i.s.writeProblem(w, r, err)
+		if !claimed {
+			a, err := i.s.svc.RecallAnswer(r.Context(), p, key, hash)
+			switch {
+			case err == nil:
+				replay(w, a)
+			case errors.Is(err, service.ErrInProgress), errors.Is(err, store.ErrNotFound):
+				// Running now, or failed and freed between the two looks:
+				// either way the client may retry in a moment.
+				i.s.badRequest(w, r, http.StatusConflict, "conflict", "problem_idempotency_in_progress", nil)
+			default:
+				i.s.writeProblem(w, r, err)
+			}
 			return
 		}
 		rec := &answerRecorder{header: w.Header()}
 		h(rec, r, p)
+		ctx := context.WithoutCancel(r.Context())
 		if rec.status == http.StatusCreated || rec.status == http.StatusOK {
 			a := service.Answer{Status: rec.status, Location: rec.header.Get("Location"), Body: rec.body.String()}
-			if err := i.s.svc.KeepAnswer(r.Context(), p, key, hash, a); err != nil {
-				// The resource exists: answer it, though a retry may now
-				// create another.
+			if err := i.s.svc.KeepAnswer(ctx, p, key, a); err != nil {
+				// The change is made: answer it, though a retry may now
+				// make it again.
 				i.s.log.Error("keep idempotent answer", "path", r.URL.Path, "user_id", p.User.ID, "err", err)
+				_ = i.s.svc.DropClaim(ctx, p, key)
 			}
+		} else if err := i.s.svc.DropClaim(ctx, p, key); err != nil {
+			i.s.log.Error("drop idempotency claim", "path", r.URL.Path, "user_id", p.User.ID, "err", err)
 		}
 		if rec.status == 0 {
 			rec.status = http.StatusOK
@@ -91,23 +91,6 @@ func (i *idempotency) wrap(h func(http.ResponseWriter, *http.Request, *auth.Prin
 		w.WriteHeader(rec.status)
 		_, _ = w.Write(rec.body.Bytes())
 	}
-}
-
-// claim takes (user, key) for the request in hand; ok is false while another
-// request holds it.
-func (i *idempotency) claim(user int64, key string) (release func(), ok bool) {
-	c := idemClaim{user, key}
-	i.mu.Lock()
-	defer i.mu.Unlock()
-	if i.busy[c] {
-		return nil, false
-	}
-	i.busy[c] = true
-	return func() {
-		i.mu.Lock()
-		delete(i.busy, c)
-		i.mu.Unlock()
-	}, true
 }
 
 // requestHash identifies a request by method, path and body, so that a retry

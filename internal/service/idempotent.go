@@ -3,7 +3,9 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/nivaran/nivaran/internal/auth"
 	"github.com/nivaran/nivaran/internal/store"
@@ -17,21 +19,41 @@ type Answer struct {
 	Body     string `json:"body"`
 }
 
-// RecallAnswer returns the answer kept for p's Idempotency-Key key by the
-// request of hash reqHash: ErrNotFound (wrapped) when the key is new, a
-// validation error when the key is too long or another request used it.
-func (s *Service) RecallAnswer(ctx context.Context, p *auth.Principal, key, reqHash string) (Answer, error) {
+// ErrInProgress: a request with the same Idempotency-Key is running now, on
+// this node or another (409 conflict).
+var ErrInProgress = errors.New("service: a request with this Idempotency-Key is in progress")
+
+// claimStale is how long a claim on a key holds without an answer: a request
+// that died meanwhile (a node restarted) frees its key after this.
+const claimStale = time.Minute
+
+// ClaimAnswer takes p's Idempotency-Key key for the request of hash reqHash,
+// for every node: true when this request is to run (then KeepAnswer or
+// DropClaim ends the claim); false when the key already holds an answer or
+// another request's live claim, which RecallAnswer then reports.
+func (s *Service) ClaimAnswer(ctx context.Context, p *auth.Principal, key, reqHash string) (bool, error) {
 	var c checker
 	checkIdempotencyKey(&c, key)
 	if err := c.err(); err != nil {
-		return Answer{}, err
+		return false, err
 	}
+	return s.st.ClaimIdempotent(ctx, p.User.ID, key, reqHash, s.cfg.SessionClock.Now(), claimStale)
+}
+
+// RecallAnswer returns the answer kept for p's Idempotency-Key key by the
+// request of hash reqHash: a validation error when another request used the
+// key, ErrInProgress while the first request runs, ErrNotFound (wrapped)
+// when the key is free.
+func (s *Service) RecallAnswer(ctx context.Context, p *auth.Principal, key, reqHash string) (Answer, error) {
 	stored, err := s.st.Idempotent(ctx, p.User.ID, key)
 	if err != nil {
 		return Answer{}, err
 	}
 	if stored.RequestHash != reqHash {
 		return Answer{}, &ValidationError{Fields: []FieldError{{Field: "Idempotency-Key", Code: "reused", Key: "field_idempotency_reused"}}}
+	}
+	if stored.Status == 0 {
+		return Answer{}, ErrInProgress
 	}
 	a := Answer{Status: stored.Status}
 	if err := json.Unmarshal([]byte(stored.Body), &a); err != nil {
@@ -40,15 +62,16 @@ func (s *Service) RecallAnswer(ctx context.Context, p *auth.Principal, key, reqH
 	return a, nil
 }
 
-// KeepAnswer records a's answer under p's Idempotency-Key key for the
-// request of hash reqHash; ErrConflict when the key is already taken.
-func (s *Service) KeepAnswer(ctx context.Context, p *auth.Principal, key, reqHash string, a Answer) error {
+// KeepAnswer completes p's claim on key with the answer a retry gets.
+func (s *Service) KeepAnswer(ctx context.Context, p *auth.Principal, key string, a Answer) error {
 	body, err := json.Marshal(a)
 	if err != nil {
 		return fmt.Errorf("service: idempotent answer: %w", err)
 	}
-	now := s.clock.Now()
-	return s.st.Tx(ctx, func(tx *store.Tx) error {
-		return tx.SaveIdempotent(ctx, p.User.ID, key, store.IdempotentResult{RequestHash: reqHash, Status: a.Status, Body: string(body)}, now)
-	})
+	return s.st.FinishIdempotent(ctx, p.User.ID, key, store.IdempotentResult{Status: a.Status, Body: string(body)})
+}
+
+// DropClaim frees p's claim on key after its request failed.
+func (s *Service) DropClaim(ctx context.Context, p *auth.Principal, key string) error {
+	return s.st.ReleaseIdempotent(ctx, p.User.ID, key)
 }

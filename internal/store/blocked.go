@@ -176,3 +176,56 @@ func (tx *Tx) NextRefSeq(ctx context.Context) (int64, error) {
 	p.next++
 	return n, nil
 }
+
+// ClaimIdempotent takes (user, key) for a request of hash, on every node at
+// once: it reports true when this request may run, having written a claim
+// (status 0) that FinishIdempotent completes or ReleaseIdempotent drops. A
+// claim older than stale, left by a request that never finished, is taken
+// over. It reports false when the key holds an answer or a live claim; the
+// caller then reads it with Idempotent.
+func (s *Store) ClaimIdempotent(ctx context.Context, user int64, key, hash string, now time.Time, stale time.Duration) (bool, error) {
+	claimed := false
+	err := s.Tx(ctx, func(tx *Tx) error {
+		res, err := tx.q.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash, status_code, body, created_at)
+			VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT (user_id, key) DO NOTHING`, user, key, hash, ms(now))
+		if err != nil {
+			return fmt.Errorf("store: claim idempotency key: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			claimed = true
+			return nil
+		}
+		res, err = tx.q.ExecContext(ctx, `UPDATE idempotency_keys SET request_hash = $1, created_at = $2
+			WHERE user_id = $3 AND key = $4 AND status_code = 0 AND created_at < $5`, hash, ms(now), user, key, ms(now.Add(-stale)))
+		if err != nil {
+			return fmt.Errorf("store: take over idempotency key: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		claimed = n == 1
+		return nil
+	})
+	return claimed, err
+}
+
+// FinishIdempotent completes a claim with the answer to keep.
+func (s *Store) FinishIdempotent(ctx context.Context, user int64, key string, r IdempotentResult) error {
+	return s.Tx(ctx, func(tx *Tx) error {
+		_, err := tx.q.ExecContext(ctx, `UPDATE idempotency_keys SET status_code = $1, body = $2 WHERE user_id = $3 AND key = $4`,
+			r.Status, r.Body, user, key)
+		if err != nil {
+			return fmt.Errorf("store: keep idempotent answer: %w", err)
+		}
+		return nil
+	})
+}
+
+// ReleaseIdempotent drops a claim whose request failed, so that a retry runs.
+func (s *Store) ReleaseIdempotent(ctx context.Context, user int64, key string) error {
+	return s.Tx(ctx, func(tx *Tx) error {
+		_, err := tx.q.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status_code = 0`, user, key)
+		if err != nil {
+			return fmt.Errorf("store: release idempotency key: %w", err)
+		}
+		return nil
+	})
+}

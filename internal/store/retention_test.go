@@ -106,3 +106,46 @@ func TestMigrationsNumberedAlike(t *testing.T) {
 		t.Fatalf("sqlite %v, postgres %v; want the same list", sq, pg)
 	}
 }
+
+// TestIdempotencyClaims: a key is claimed once until its request finishes
+// or fails; a claim left longer than the stale time is taken over; a
+// finished key keeps its answer and cannot be claimed again.
+func TestIdempotencyClaims(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		claim := func(key, hash string, at time.Time) bool {
+			t.Helper()
+			ok, err := s.ClaimIdempotent(ctx, 7, key, hash, at, time.Minute)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok
+		}
+		if !claim("k", "h1", t0) || claim("k", "h1", t0.Add(30*time.Second)) {
+			t.Fatal("a key was not claimed, or claimed twice while its request ran")
+		}
+		// The first request dies; after the stale time a retry takes over.
+		if !claim("k", "h1", t0.Add(2*time.Minute)) {
+			t.Fatal("a stale claim was not taken over")
+		}
+		if err := s.FinishIdempotent(ctx, 7, "k", store.IdempotentResult{Status: 201, Body: "answer"}); err != nil {
+			t.Fatal(err)
+		}
+		if claim("k", "h1", t0.Add(time.Hour)) {
+			t.Fatal("a finished key was claimed again")
+		}
+		if r, err := s.Idempotent(ctx, 7, "k"); err != nil || r.Status != 201 || r.Body != "answer" || r.RequestHash != "h1" {
+			t.Fatalf("kept %+v (%v)", r, err)
+		}
+		// A failed request frees its key at once.
+		if !claim("f", "h2", t0) {
+			t.Fatal("claim f")
+		}
+		if err := s.ReleaseIdempotent(ctx, 7, "f"); err != nil {
+			t.Fatal(err)
+		}
+		if !claim("f", "h2", t0.Add(time.Second)) {
+			t.Fatal("a released key could not be claimed again")
+		}
+	})
+}
