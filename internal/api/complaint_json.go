@@ -130,7 +130,7 @@ func detailOut(d service.ComplaintDetail, p *auth.Principal, now time.Time) comp
 	out := complaintOut(d.ComplaintRow, p, now)
 	out.Events = make([]eventJSON, len(d.Events))
 	// A citizen sees which post acted, never the names of officers or agents.
-	citizen := p.Has(model.RoleCitizen) && !p.Any(model.RoleAgent, model.RoleSupervisor, model.RoleOfficer, model.RoleMonitor, model.RoleAdmin)
+	citizen := p.CitizenOnly()
 	for i, e := range d.Events {
 		name, uid := e.ActorName, e.ActorUserID
 		if citizen {

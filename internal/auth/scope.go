@@ -28,6 +28,13 @@ func (p *Principal) Any(rs ...model.Role) bool {
 	return false
 }
 
+// CitizenOnly reports whether the principal signs in as a citizen and holds no
+// staff role: what they read of a complaint leaves out the people and the
+// department's internal notes.
+func (p *Principal) CitizenOnly() bool {
+	return p.Has(model.RoleCitizen) && !p.Any(model.RoleAgent, model.RoleSupervisor, model.RoleOfficer, model.RoleMonitor, model.RoleAdmin)
+}
+
 // Holds reports whether the principal holds post id now.
 func (p *Principal) Holds(id int64) bool {
 	if p == nil || id == 0 {

@@ -60,6 +60,26 @@ func TestSeesIdentity(t *testing.T) {
 	}
 }
 
+func TestCitizenOnly(t *testing.T) {
+	for _, tc := range []struct {
+		roles []model.Role
+		want  bool
+	}{
+		{[]model.Role{model.RoleCitizen}, true},
+		{[]model.Role{model.RoleCitizen, model.RoleAgent}, false},
+		{[]model.Role{model.RoleOfficer}, false},
+		{nil, false},
+	} {
+		p := &Principal{User: model.User{Roles: tc.roles}}
+		if got := p.CitizenOnly(); got != tc.want {
+			t.Errorf("%v: CitizenOnly = %v, want %v", tc.roles, got, tc.want)
+		}
+	}
+	if (*Principal)(nil).CitizenOnly() {
+		t.Error("no principal counted as a citizen")
+	}
+}
+
 func TestPasswordHash(t *testing.T) {
 	h, err := HashPassword("correct horse battery")
 	if err != nil {

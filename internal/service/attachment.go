@@ -131,10 +131,11 @@ func (s *Service) UploadFile(ctx context.Context, p *auth.Principal, in UploadIn
 	hash := hex.EncodeToString(sum[:])
 	reqHash := requestHash("attachment", name, hash)
 	replay := func() (Uploaded, error) {
-		body, err := s.recallIdempotent(ctx, p, in.IdempotencyKey, reqHash)
+		kept, err := s.recallIdempotent(ctx, p, in.IdempotencyKey, reqHash)
 		if err != nil {
 			return Uploaded{}, err
 		}
+		body := kept.Body
 		id, err := strconv.ParseInt(body, 10, 64)
 		if err != nil {
 			return Uploaded{}, fmt.Errorf("service: idempotent upload %q: %w", body, err)

@@ -45,12 +45,9 @@ func (s *Service) ClaimAnswer(ctx context.Context, p *auth.Principal, key, reqHa
 // key, ErrInProgress while the first request runs, ErrNotFound (wrapped)
 // when the key is free.
 func (s *Service) RecallAnswer(ctx context.Context, p *auth.Principal, key, reqHash string) (Answer, error) {
-	stored, err := s.st.Idempotent(ctx, p.User.ID, key)
+	stored, err := s.recallIdempotent(ctx, p, key, reqHash)
 	if err != nil {
 		return Answer{}, err
-	}
-	if stored.RequestHash != reqHash {
-		return Answer{}, &ValidationError{Fields: []FieldError{{Field: "Idempotency-Key", Code: "reused", Key: "field_idempotency_reused"}}}
 	}
 	if stored.Status == 0 {
 		return Answer{}, ErrInProgress

@@ -43,7 +43,7 @@ func (s *Service) Complaint(ctx context.Context, p *auth.Principal, ref string) 
 	if err != nil {
 		return ComplaintDetail{}, err
 	}
-	if citizenOnly(p) {
+	if p.CitizenOnly() {
 		// The citizen reads that the complaint was marked for inquiry or
 		// commented on, not the department's internal notes (an officer's
 		// instructions, the findings): what they are told is the report.
@@ -288,10 +288,11 @@ func (s *Service) BlockNumber(ctx context.Context, p *auth.Principal, in BlockIn
 	}
 	reqHash := requestHash("block", m, reason, until)
 	replay := func() (BlockResult, error) {
-		body, err := s.recallIdempotent(ctx, p, in.IdempotencyKey, reqHash)
+		kept, err := s.recallIdempotent(ctx, p, in.IdempotencyKey, reqHash)
 		if err != nil {
 			return BlockResult{}, err
 		}
+		body := kept.Body
 		var b store.Block
 		if err := json.Unmarshal([]byte(body), &b); err != nil {
 			return BlockResult{}, fmt.Errorf("service: idempotent block: %w", err)
@@ -348,9 +349,4 @@ func (s *Service) Unblock(ctx context.Context, p *auth.Principal, mobile, reason
 		return err
 	}
 	return s.st.Tx(ctx, func(tx *store.Tx) error { return tx.Unblock(ctx, m, p.User.ID, reason, s.clock.Now()) })
-}
-
-// citizenOnly reports whether p signs in as a citizen and holds no staff role.
-func citizenOnly(p *auth.Principal) bool {
-	return p.Has(model.RoleCitizen) && !p.Any(model.RoleAgent, model.RoleSupervisor, model.RoleOfficer, model.RoleMonitor, model.RoleAdmin)
 }

@@ -196,12 +196,9 @@ func (s *Service) rowOf(ctx context.Context, c model.Complaint) (store.Complaint
 }
 
 func (s *Service) replay(ctx context.Context, p *auth.Principal, key, reqHash string) (Registered, error) {
-	r, err := s.st.Idempotent(ctx, p.User.ID, key)
+	r, err := s.recallIdempotent(ctx, p, key, reqHash)
 	if err != nil {
 		return Registered{}, err
-	}
-	if r.RequestHash != reqHash {
-		return Registered{}, &ValidationError{Fields: []FieldError{{Field: "Idempotency-Key", Code: "reused", Key: "field_idempotency_reused"}}}
 	}
 	return s.registered(ctx, r.Body, true)
 }

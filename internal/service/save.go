@@ -216,18 +216,18 @@ func requestHash(parts ...any) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// recallIdempotent returns the body stored for p's Idempotency-Key by the
+// recallIdempotent returns what is kept for p's Idempotency-Key by the
 // request of hash reqHash; ErrNotFound when the key is new, and a validation
 // error when another request used it.
-func (s *Service) recallIdempotent(ctx context.Context, p *auth.Principal, key, reqHash string) (string, error) {
+func (s *Service) recallIdempotent(ctx context.Context, p *auth.Principal, key, reqHash string) (store.IdempotentResult, error) {
 	r, err := s.st.Idempotent(ctx, p.User.ID, key)
 	if err != nil {
-		return "", err
+		return r, err
 	}
 	if r.RequestHash != reqHash {
-		return "", &ValidationError{Fields: []FieldError{{Field: "Idempotency-Key", Code: "reused", Key: "field_idempotency_reused"}}}
+		return store.IdempotentResult{}, &ValidationError{Fields: []FieldError{{Field: "Idempotency-Key", Code: "reused", Key: "field_idempotency_reused"}}}
 	}
-	return r.Body, nil
+	return r, nil
 }
 
 type areaQuerier interface {

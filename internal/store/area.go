@@ -29,11 +29,19 @@ func AreaSearchText(a model.Area) string {
 	return searchkey.Fold(a.NameEn + " " + a.NameHi + " " + a.Code)
 }
 
+// areaSearchVersion names the way AreaSearchText builds the stored search
+// text; bump it whenever that changes (searchkey.Fold included), so that
+// RefreshAreaSearch rewrites the texts stored the old way once.
+const areaSearchVersion = 1
+
 // RefreshAreaSearch rewrites the stored search text of every area whose text
 // is not AreaSearchText, returning how many it rewrote: a back-fill after
-// the search key changes, safe to run at every start (it reads the ~5,000
-// areas once and writes nothing when all are current).
+// the search key changes, run at every start. Once a database holds the
+// texts of areaSearchVersion it reads one counter and nothing else.
 func (tx *Tx) RefreshAreaSearch(ctx context.Context) (int, error) {
+	if v, err := tx.Counter(ctx, "area_search_version"); err != nil || v == areaSearchVersion {
+		return 0, err
+	}
 	rows, err := tx.q.QueryContext(ctx, `SELECT id, kind, code, name_en, name_hi, search FROM areas ORDER BY id`)
 	if err != nil {
 		return 0, fmt.Errorf("store: refresh area search: %w", err)
@@ -63,7 +71,7 @@ func (tx *Tx) RefreshAreaSearch(ctx context.Context) (int, error) {
 			return 0, fmt.Errorf("store: refresh area search %d: %w", x.id, err)
 		}
 	}
-	return len(todo), nil
+	return len(todo), tx.SetCounter(ctx, "area_search_version", areaSearchVersion)
 }
 
 // InsertArea adds an area under its parent and records its ancestors.

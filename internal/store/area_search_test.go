@@ -96,5 +96,19 @@ func TestAreaSearchFoldsSpellings(t *testing.T) {
 		if err := s.Tx(ctx, func(tx *store.Tx) (err error) { n, err = tx.RefreshAreaSearch(ctx); return err }); err != nil || n != 0 {
 			t.Errorf("second RefreshAreaSearch = %d, %v; want 0, nil", n, err)
 		}
+		// Once the database records the key's version, a start reads no
+		// areas: a text stored the old way now stays until the version moves.
+		if _, err := s.WriterDB().ExecContext(ctx, `UPDATE areas SET search = $1 WHERE id = $2`, legacy, ids["146"]); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Tx(ctx, func(tx *store.Tx) (err error) { n, err = tx.RefreshAreaSearch(ctx); return err }); err != nil || n != 0 {
+			t.Errorf("RefreshAreaSearch with the version recorded = %d, %v; want 0, nil", n, err)
+		}
+		if err := s.Tx(ctx, func(tx *store.Tx) error { return tx.SetCounter(ctx, "area_search_version", 0) }); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Tx(ctx, func(tx *store.Tx) (err error) { n, err = tx.RefreshAreaSearch(ctx); return err }); err != nil || n != 1 {
+			t.Errorf("RefreshAreaSearch after the version moved = %d, %v; want 1, nil", n, err)
+		}
 	})
 }
